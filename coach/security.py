@@ -1,0 +1,64 @@
+"""Password hashing (argon2id) and the role rules checked on the server."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from coach.accounts import Role
+from coach.errors import CoachError, PermissionDenied
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 10
+
+
+class WeakPasswordError(CoachError):
+    """A new password that is too easy to guess."""
+
+
+def check_password_strength(password: str, *, username: str = "") -> None:
+    """Refuse passwords that are short or contain the username."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPasswordError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if username and username.casefold() in password.casefold():
+        raise WeakPasswordError("the password must not contain the username")
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with argon2id (salted; parameters stored in the hash)."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """True when ``password`` matches ``password_hash``; never raises for a wrong password."""
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """True when the hash was made with weaker parameters than today's."""
+    return _hasher.check_needs_rehash(password_hash)
+
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "practice": frozenset({Role.REP, Role.TRAINER, Role.MANAGER, Role.ADMIN}),
+    "clips.read": frozenset({Role.REP, Role.TRAINER, Role.MANAGER, Role.ADMIN}),
+    "clips.write": frozenset({Role.TRAINER, Role.ADMIN}),
+    "content.write": frozenset({Role.TRAINER, Role.ADMIN}),
+    "assignments.write": frozenset({Role.TRAINER, Role.MANAGER, Role.ADMIN}),
+    "scores.read_team": frozenset({Role.TRAINER, Role.MANAGER, Role.ADMIN}),
+    "scores.override": frozenset({Role.MANAGER, Role.ADMIN}),
+    "users.manage": frozenset({Role.ADMIN}),
+}
+"""Which roles may do what. Services call :func:`require` before acting."""
+
+
+def require(role: Role | str, permission: str) -> None:
+    """Raise PermissionDenied unless ``role`` has ``permission``."""
+    allowed = PERMISSIONS.get(permission)
+    if allowed is None:
+        raise KeyError(f"unknown permission {permission!r}")
+    if Role(role) not in allowed:
+        raise PermissionDenied(f"a {Role(role).value} may not do this ({permission})")

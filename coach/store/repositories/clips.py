@@ -1,0 +1,276 @@
+"""Repository functions for calls, clips, tags, likes and favourites."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from coach.clip_library.model import TAG_KINDS
+from coach.errors import NotFoundError
+from coach.store.models import (
+    CallRow,
+    ClipFavouriteRow,
+    ClipLikeRow,
+    ClipRow,
+    ClipTagRow,
+)
+
+Change = Literal["created", "updated", "unchanged"]
+
+
+@dataclass(frozen=True)
+class ClipCounts:
+    """How many users liked and saved a clip, and whether the asking user did."""
+
+    likes: int
+    favourites: int
+    liked: bool = False
+    saved: bool = False
+
+
+def create_call(
+    *,
+    session: Session,
+    title: str,
+    language: str,
+    turns: list[dict[str, Any]],
+    scenario_id: str | None = None,
+    audio_path: str | None = None,
+    source: str = "",
+    source_hash: str | None = None,
+    outcome: str = "",
+    duration_s: float | None = None,
+    imported_by: int | None = None,
+    call_id: str | None = None,
+) -> CallRow:
+    """Store an imported call (its transcript turns, and audio path if any)."""
+    row = CallRow(
+        title=title,
+        language=language,
+        turns=turns,
+        scenario_id=scenario_id,
+        audio_path=audio_path,
+        source=source,
+        source_hash=source_hash,
+        outcome=outcome,
+        duration_s=duration_s,
+        imported_by=imported_by,
+    )
+    if call_id is not None:
+        row.id = call_id
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_call_by_hash(*, session: Session, source_hash: str) -> CallRow | None:
+    """The call imported from a file with this content hash, or None (for resumable imports)."""
+    return session.scalar(select(CallRow).where(CallRow.source_hash == source_hash))
+
+
+def _check_tags(tags: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    unique = list(dict.fromkeys((kind, value.strip()) for kind, value in tags))
+    for kind, value in unique:
+        if kind not in TAG_KINDS:
+            raise ValueError(f"unknown tag kind {kind!r}; use one of {', '.join(TAG_KINDS)}")
+        if not value:
+            raise ValueError(f"empty {kind} tag")
+    return unique
+
+
+def upsert_clip(
+    *,
+    session: Session,
+    clip_id: str,
+    title: str,
+    language: str,
+    turns: list[dict[str, Any]],
+    tags: Iterable[tuple[str, str]] = (),
+    scenario_id: str | None = None,
+    call_id: str | None = None,
+    start_turn: int | None = None,
+    end_turn: int | None = None,
+    start_s: float | None = None,
+    end_s: float | None = None,
+    audio_path: str | None = None,
+    notes: str = "",
+    outcome: str = "",
+    source: str = "",
+    created_by: int | None = None,
+) -> tuple[ClipRow, Change]:
+    """Create a clip, or bring an existing one with this id up to date (tags replaced)."""
+    wanted_tags = _check_tags(tags)
+    fields: dict[str, Any] = {
+        "title": title,
+        "language": language,
+        "turns": turns,
+        "scenario_id": scenario_id,
+        "call_id": call_id,
+        "start_turn": start_turn,
+        "end_turn": end_turn,
+        "start_s": start_s,
+        "end_s": end_s,
+        "audio_path": audio_path,
+        "notes": notes,
+        "outcome": outcome,
+        "source": source,
+    }
+    row = session.scalar(
+        select(ClipRow).where(ClipRow.id == clip_id).options(selectinload(ClipRow.tags))
+    )
+    if row is None:
+        row = ClipRow(id=clip_id, created_by=created_by, **fields)
+        row.tags = [ClipTagRow(kind=kind, value=value) for kind, value in wanted_tags]
+        session.add(row)
+        session.flush()
+        return row, "created"
+    current_tags = [(tag.kind, tag.value) for tag in row.tags]
+    if (
+        all(getattr(row, name) == value for name, value in fields.items())
+        and current_tags == wanted_tags
+    ):
+        return row, "unchanged"
+    for name, value in fields.items():
+        setattr(row, name, value)
+    if current_tags != wanted_tags:
+        row.tags.clear()
+        session.flush()
+        row.tags.extend(ClipTagRow(kind=kind, value=value) for kind, value in wanted_tags)
+    session.flush()
+    return row, "updated"
+
+
+def get_clip(*, session: Session, clip_id: str) -> ClipRow:
+    """The clip with this id and its tags; raise NotFoundError if there is none."""
+    row = session.scalar(
+        select(ClipRow).where(ClipRow.id == clip_id).options(selectinload(ClipRow.tags))
+    )
+    if row is None:
+        raise NotFoundError(f"no clip with id {clip_id!r}")
+    return row
+
+
+def list_clips(
+    *,
+    session: Session,
+    language: str | None = None,
+    scenario_id: str | None = None,
+    tag: tuple[str, str] | None = None,
+    ids: Iterable[str] | None = None,
+    limit: int | None = None,
+) -> list[ClipRow]:
+    """Clips with their tags, filtered by language, scenario, one (kind, value) tag, or ids."""
+    query = select(ClipRow).options(selectinload(ClipRow.tags)).order_by(ClipRow.id)
+    if language is not None:
+        query = query.where(ClipRow.language == language)
+    if scenario_id is not None:
+        query = query.where(ClipRow.scenario_id == scenario_id)
+    if tag is not None:
+        kind, value = tag
+        query = query.where(
+            ClipRow.id.in_(
+                select(ClipTagRow.clip_id).where(ClipTagRow.kind == kind, ClipTagRow.value == value)
+            )
+        )
+    if ids is not None:
+        query = query.where(ClipRow.id.in_(list(ids)))
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def count_clips(*, session: Session) -> int:
+    """How many clips there are."""
+    return session.scalar(select(func.count()).select_from(ClipRow)) or 0
+
+
+def delete_clip(*, session: Session, clip_id: str) -> None:
+    """Delete a clip with its tags, likes and favourites."""
+    row = get_clip(session=session, clip_id=clip_id)
+    session.execute(delete(ClipLikeRow).where(ClipLikeRow.clip_id == clip_id))
+    session.execute(delete(ClipFavouriteRow).where(ClipFavouriteRow.clip_id == clip_id))
+    session.delete(row)
+    session.flush()
+
+
+def _toggle(
+    session: Session,
+    table: type[ClipLikeRow] | type[ClipFavouriteRow],
+    user_id: int,
+    clip_id: str,
+    on: bool,
+) -> None:
+    get_clip(session=session, clip_id=clip_id)
+    existing = session.get(table, (user_id, clip_id))
+    if on and existing is None:
+        session.add(table(user_id=user_id, clip_id=clip_id))
+    elif not on and existing is not None:
+        session.delete(existing)
+    session.flush()
+
+
+def set_like(*, session: Session, user_id: int, clip_id: str, liked: bool = True) -> None:
+    """Like (or unlike) a clip; liking twice counts once."""
+    _toggle(session, ClipLikeRow, user_id, clip_id, liked)
+
+
+def set_favourite(*, session: Session, user_id: int, clip_id: str, saved: bool = True) -> None:
+    """Save (or unsave) a clip to the user's favourites; saving twice counts once."""
+    _toggle(session, ClipFavouriteRow, user_id, clip_id, saved)
+
+
+def _count_by_clip(
+    session: Session, table: type[ClipLikeRow] | type[ClipFavouriteRow], ids: list[str]
+) -> dict[str, int]:
+    query = (
+        select(table.clip_id, func.count()).where(table.clip_id.in_(ids)).group_by(table.clip_id)
+    )
+    return {clip_id: int(count) for clip_id, count in session.execute(query)}
+
+
+def clip_counts(
+    *, session: Session, clip_ids: Iterable[str], user_id: int | None = None
+) -> dict[str, ClipCounts]:
+    """Like and favourite counts for clips (and whether ``user_id`` liked or saved each)."""
+    ids = list(clip_ids)
+    likes = _count_by_clip(session, ClipLikeRow, ids)
+    saves = _count_by_clip(session, ClipFavouriteRow, ids)
+    liked: set[str] = set()
+    saved: set[str] = set()
+    if user_id is not None:
+        liked = set(
+            session.scalars(
+                select(ClipLikeRow.clip_id).where(
+                    ClipLikeRow.user_id == user_id, ClipLikeRow.clip_id.in_(ids)
+                )
+            )
+        )
+        saved = set(
+            session.scalars(
+                select(ClipFavouriteRow.clip_id).where(
+                    ClipFavouriteRow.user_id == user_id, ClipFavouriteRow.clip_id.in_(ids)
+                )
+            )
+        )
+    return {
+        clip_id: ClipCounts(
+            likes.get(clip_id, 0), saves.get(clip_id, 0), clip_id in liked, clip_id in saved
+        )
+        for clip_id in ids
+    }
+
+
+def list_favourites(*, session: Session, user_id: int) -> list[ClipRow]:
+    """The clips a user saved, most recently saved first."""
+    query = (
+        select(ClipRow)
+        .join(ClipFavouriteRow, ClipFavouriteRow.clip_id == ClipRow.id)
+        .where(ClipFavouriteRow.user_id == user_id)
+        .options(selectinload(ClipRow.tags))
+        .order_by(ClipFavouriteRow.created_at.desc(), ClipRow.id)
+    )
+    return list(session.scalars(query))

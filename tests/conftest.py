@@ -1,0 +1,87 @@
+"""Shared fixtures: isolated environment, databases (SQLite file and private PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from coach.services.runtime import Runtime, open_runtime
+from coach.settings import Settings
+from tests.support.postgres import PostgresCluster, start_cluster
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+STRICT = os.environ.get("COACH_TEST_STRICT") == "1"
+"""Set by the README test command: a missing test tool fails instead of skipping."""
+
+
+def missing_tool(reason: str) -> None:
+    """Skip when run by hand without a tool; fail under the README test command."""
+    if STRICT:
+        pytest.fail(f"{reason} (the README test command installs it)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No COACH_* variable or .env file from the developer's shell leaks into a test."""
+    for name in list(os.environ):
+        if name.startswith("COACH_") and name != "COACH_TEST_STRICT":
+            monkeypatch.delenv(name, raising=False)
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """A private PostgreSQL cluster on loopback for this test run, stopped at the end."""
+    try:
+        cluster = start_cluster()
+    except FileNotFoundError as exc:
+        missing_tool(str(exc))
+        raise
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh empty database: a SQLite file, or a new database in the private cluster."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
+    return cluster.new_database()
+
+
+@pytest.fixture
+def runtime(database_url: str, tmp_path: Path) -> Iterator[Runtime]:
+    """A runtime on a migrated empty database (both backends)."""
+    from coach.store.db import migrate
+
+    settings = Settings(data_dir=tmp_path / "data", database_url=database_url)
+    rt = open_runtime(settings)
+    migrate(rt.engine)
+    try:
+        yield rt
+    finally:
+        rt.close()
+
+
+@pytest.fixture
+def seeded_runtime(runtime: Runtime) -> Runtime:
+    """A runtime with the seed content loaded."""
+    from coach.services import setup
+
+    setup.initialise(runtime, seeds=SEEDS)
+    return runtime
