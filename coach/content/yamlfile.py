@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from coach.errors import ContentError, ContentIssue
 
 Loc = tuple[str | int, ...]
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -115,8 +116,13 @@ def parse_yaml_text(text: str, *, display_path: str) -> YamlDocument:
     """Parse YAML text (see :func:`load_yaml`)."""
     doc = YamlDocument(path=display_path, data=None)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        # One parse: compose the node tree (for lines), then build the data from it.
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from coach.errors import NotFoundError
+from coach.evaluator.result import EvaluationResult
 from coach.store.models import (
     KeyPointResultRow,
     PracticeSessionRow,
@@ -27,6 +29,10 @@ def save_scorecard(*, session: Session, session_id: str, result: dict[str, Any])
     practice = session.get(PracticeSessionRow, session_id)
     if practice is None:
         raise NotFoundError(f"no practice session with id {session_id!r}")
+    try:
+        EvaluationResult.model_validate(result)
+    except ValidationError as exc:
+        raise ValueError(f"not an evaluation result: {exc}") from exc
     existing = session.scalar(select(ScorecardRow).where(ScorecardRow.session_id == session_id))
     if existing is not None:
         session.delete(existing)
