@@ -29,6 +29,7 @@ box-shadow:0 1px 3px rgba(0,0,0,.08)}
 th,td{text-align:left;padding:10px 14px;border-bottom:1px solid #eceff4;vertical-align:top}
 th{background:#eef2f8;font-size:13px;text-transform:uppercase;letter-spacing:.03em}
 code{background:#eef2f8;padding:1px 5px;border-radius:4px}
+td code{white-space:nowrap}
 .mode{display:inline-block;background:#e7f0fb;color:#1f3a5f;border-radius:10px;padding:1px 8px;margin:1px;font-size:12px}
 footer{color:#667;font-size:13px;margin:24px 0}
 """
