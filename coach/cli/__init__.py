@@ -1,6 +1,7 @@
 """The ``coach`` command line: set up, serve, and manage content and users.
 
-Commands only parse arguments, call a service and print the result.
+Commands only parse arguments, call a service and print the result. Commands of a larger
+area live in their own module here (``coach/cli/NAME.py``) and are registered at the end.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ app.add_typer(scenarios_app, name="scenarios")
 app.add_typer(users_app, name="users")
 
 
-def _fail(error: Exception) -> typer.Exit:
+def fail(error: Exception) -> typer.Exit:
+    """Print an error for the user and return the exit to raise (code 1)."""
     typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
     return typer.Exit(code=1)
 
@@ -58,7 +60,7 @@ def init(
         runtime = open_runtime()
         report = setup.initialise(runtime, seeds=seeds, load_seeds=not no_seeds)
     except CoachError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     for line in report.lines():
         typer.echo(line)
     typer.secho("ready: start the app with `coach serve`", fg=typer.colors.GREEN)
@@ -79,7 +81,7 @@ def serve(
         runtime = open_runtime()
         runtime.require_initialised()
     except CoachError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     settings = runtime.settings
     os.environ.setdefault("GRADIO_TEMP_DIR", str((settings.data_dir / "tmp").resolve()))
     bind_host, bind_port = host or settings.host, port or settings.port
@@ -103,7 +105,7 @@ def scenarios_list(
     try:
         rows = content.list_scenarios(open_runtime(), language=language)
     except CoachError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     if as_json:
         typer.echo(json.dumps([row.model_dump() for row in rows], ensure_ascii=False, indent=2))
         return
@@ -162,7 +164,7 @@ def users_add(
     from coach.services.runtime import open_runtime
 
     if role not in {r.value for r in Role}:
-        raise _fail(ValueError(f"unknown role {role!r}; use rep, trainer, manager or admin"))
+        raise fail(ValueError(f"unknown role {role!r}; use rep, trainer, manager or admin"))
     secret = password or os.environ.get("COACH_NEW_PASSWORD")
     if not secret:
         secret = typer.prompt("password", hide_input=True, confirmation_prompt=True)
@@ -177,7 +179,7 @@ def users_add(
             language=language,
         )
     except CoachError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     typer.echo(f"added {user.username} ({user.role}{', team ' + user.team if user.team else ''})")
 
 
@@ -194,7 +196,7 @@ def users_list(
     try:
         rows = accounts.list_users(open_runtime(), team=team, role=role)
     except (CoachError, ValueError) as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     if as_json:
         typer.echo(
             json.dumps([row.model_dump(mode="json") for row in rows], ensure_ascii=False, indent=2)
@@ -208,13 +210,13 @@ def users_list(
         )
 
 
+# Command modules register themselves on `app` when imported.
+# (registrations go here)
+
+
 def main() -> None:
     """Run the command line (the ``coach`` entry point)."""
     try:
         app()
     except CoachError as error:  # pragma: no cover - typer handles most exits itself
-        raise _fail(error) from error
-
-
-if __name__ == "__main__":
-    main()
+        raise fail(error) from error
