@@ -212,6 +212,7 @@ def users_list(
 
 # Command modules register themselves on `app` when imported.
 # (registrations go here)
+from coach.cli import evaluation as _evaluation  # noqa: E402,F401
 
 
 def main() -> None:

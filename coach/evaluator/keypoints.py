@@ -1,0 +1,306 @@
+"""Key-point detection without an LLM: which SOP points the rep covered, with evidence.
+
+Two questions per key point and rep sentence:
+- *topic*: is the sentence about this point? The embedder's similarity to the point's
+  description and examples, and normalised phrase matching (fillers ignored, Chinese on
+  characters), whichever is stronger;
+- *act*: does the sentence do what the point asks? Inferred from the description and the
+  examples: an open question, a concrete time, a figure or customer result, an answer to a
+  worry the customer voiced, a benefit tied to what the customer said. Declining ("I won't go
+  through case studies") and echoing the customer don't count; customer turns never count.
+
+A point is ``hit`` when topic and act are both there, ``partial`` when the topic is there
+but the act is not (or the match is weak), else ``missed``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from coach.backends.ports import Embedder
+from coach.evaluator.units import Unit, rep_units
+from coach.scenarios.model import KeyPoint, Scenario
+from coach.text.acts import (
+    declines,
+    has_evidence,
+    has_number,
+    is_open_question,
+    is_question,
+    time_specificity,
+)
+from coach.text.normalize import compact
+from coach.transcripts import Transcript
+
+Status = str  # "hit" | "partial" | "missed"
+_RANK = {"hit": 2, "partial": 1, "missed": 0}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Similarity cut-offs (cosine of e5 vectors; fuzzy ratios are 0-1)."""
+
+    topic_hit: float = 0.88
+    topic_partial: float = 0.855
+    phrase_hit: float = 0.86
+    phrase_partial: float = 0.72
+    echo: float = 0.9
+
+
+@dataclass(frozen=True)
+class ActProfile:
+    """What act a key point asks for, inferred from its description and examples."""
+
+    question: bool = False
+    open_question: bool = False
+    concrete_time: bool = False
+    evidence: bool = False
+    answers_concern: bool = False
+    ties_to_customer: bool = False
+    allows_negation: bool = False
+
+    def missing(self, text: str, unit: Unit, language: str) -> list[str]:
+        """The required acts that ``text`` (said in ``unit``'s context) does not perform."""
+        gaps: list[str] = []
+        if self.open_question and not is_open_question(text, language):
+            gaps.append("open question")
+        elif self.question and not self.open_question and not is_question(text, language):
+            gaps.append("question")
+        if self.concrete_time and time_specificity(text, language) != "concrete":
+            gaps.append("concrete time")
+        if self.evidence and not (has_evidence(text, language) or has_number(text, language)):
+            gaps.append("figure or customer result")
+        if self.answers_concern and not _concern_voiced(unit.customer_before, language):
+            gaps.append("answer to a customer worry")
+        if self.ties_to_customer and not _overlaps_customer(text, unit.customer_before, language):
+            gaps.append("link to what the customer said")
+        return gaps
+
+
+_OPEN_CUES = re.compile(r"open[- ]?(?:ended)?\s*question|开放式|开放性|open question")
+_QUESTION_CUES = re.compile(r"\bask(?:s|ing)?\b|\bquestion|提问|询问|问清|问出|问明|发问")
+_TIME_CUES = re.compile(
+    r"concrete (?:date|day|time)|specific (?:date|day|time)|(?:date|day) and time|exact time|"
+    r"具体时间|具体的时间|具体日期|具体几点|明确的?时间|约定.{0,6}时间|确定.{0,6}时间"
+)
+_EVIDENCE_CUES = re.compile(
+    r"\bcase stud|\bcustomer result|\bproof\b|\bevidence|\breference customer|\bmeasured result|"
+    r"数据|案例|证据|真实结果|学员结果|真实案例"
+)
+_CONCERN_CUES = re.compile(
+    r"objection|concern|worry|worries|push ?back|hesitat|异议|顾虑|担心|疑虑|疑问|抗拒|担忧"
+)
+_TIE_CUES = re.compile(
+    r"tie[sd]? (?:it |them |the )?(?:to|back)|link(?:s|ed)? (?:it |them )?to|(?:customer|they|caller)(?:'s)? (?:stated |own )?"
+    r"(?:need|pain|problem|situation|words)|what the (?:customer|caller|lead) (?:said|mentioned|told)|"
+    r"针对|结合|客户(?:提到|说的|的需求|的痛点|的情况)|对方(?:提到|说的)"
+)
+
+
+def act_profile(point: KeyPoint, language: str) -> ActProfile:
+    """Infer the act a key point asks for from its description and examples."""
+    desc = point.description.lower()
+    examples = point.examples
+    share = (
+        (lambda test: sum(test(e) for e in examples) / len(examples))
+        if examples
+        else (lambda test: 0.0)
+    )
+    question_share = share(lambda e: is_question(e, language))
+    open_share = share(lambda e: is_open_question(e, language))
+    time_share = share(lambda e: time_specificity(e, language) == "concrete")
+    evidence_share = share(lambda e: has_evidence(e, language) or has_number(e, language))
+    open_question = bool(_OPEN_CUES.search(desc)) or (question_share >= 0.75 and open_share >= 0.75)
+    question = open_question or (bool(_QUESTION_CUES.search(desc)) and question_share >= 0.5)
+    return ActProfile(
+        question=question,
+        open_question=open_question,
+        concrete_time=bool(_TIME_CUES.search(desc)) or time_share >= 0.75,
+        evidence=bool(_EVIDENCE_CUES.search(desc)) and evidence_share >= 0.5,
+        answers_concern=bool(_CONCERN_CUES.search(desc)),
+        ties_to_customer=bool(_TIE_CUES.search(desc)),
+        allows_negation=share(lambda e: declines(e, language)) >= 0.3,
+    )
+
+
+_EN_CONCERN = re.compile(
+    r"expensive|price|cost|budget|afford|too much|pricey|cheaper|busy|no time|not now|bad time|timing|"
+    r"not sure|worried|worry|concern|risk|doubt|skeptic|sceptic|already (?:use|have|got)|happy with|"
+    r"competitor|other (?:clinic|company|vendor|provider)|elsewhere|hurt|pain|scar|safe|side effect|"
+    r"think about it|talk to my|ask my|boss|wife|husband|partner|approval|don't need|not interested|scam|"
+    r"burned|failed|waste"
+)
+_ZH_CONCERN = re.compile(
+    r"贵|价格|多少钱|预算|便宜|没时间|忙|不方便|考虑|担心|怕|顾虑|风险|靠谱|骗|效果|有用吗|有没有用|疼|痛|安全|副作用|"
+    r"别家|其他机构|已经报|已经在|再说吧|商量|问问|老公|老婆|孩子爸|家里人|不需要|没兴趣|不感兴趣"
+)
+
+
+def _concern_voiced(customer_text: str, language: str) -> bool:
+    pattern = _ZH_CONCERN if language == "zh" else _EN_CONCERN
+    return bool(pattern.search(customer_text.lower()))
+
+
+_EN_STOP = set(
+    "about after again also always another because been before being could does doing going good great have "
+    "here just know like looks make more most much need only other over really right said should some sound "
+    "sounds that their them then there these they thing think this those through time today very want well "
+    "were what when where which while will with would your yours you're that's it's we're i'm".split()
+)
+
+
+def _content_terms(text: str, language: str) -> set[str]:
+    norm = compact(text, language)
+    if language == "zh":
+        chars = re.sub(r"[^\u4e00-\u9fff]", "", norm)
+        common = set("的了是我你您们在有这那就也都和吗呢吧啊嗯个一不要会可以好说做去来到上下对")
+        return {
+            chars[i : i + 2] for i in range(len(chars) - 1) if not (set(chars[i : i + 2]) & common)
+        }
+    return {w.rstrip("s") for w in norm.split() if len(w) >= 4 and w not in _EN_STOP}
+
+
+def _overlaps_customer(text: str, customer_text: str, language: str) -> bool:
+    return bool(_content_terms(text, language) & _content_terms(customer_text, language))
+
+
+@dataclass
+class PointResult:
+    """The detection result for one key point."""
+
+    id: str
+    stage: str
+    status: Status
+    evidence: str | None
+    turn: int | None
+    weight: float
+    required: bool
+    score: float = 0.0
+    missing_acts: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        """The result object's ``key_points`` entry."""
+        out: dict[str, object] = {
+            "id": self.id,
+            "status": self.status,
+            "evidence": self.evidence,
+            "turn": self.turn,
+            "stage": self.stage,
+            "weight": self.weight,
+            "required": self.required,
+            "confidence": round(self.score, 3),
+        }
+        if self.missing_acts and self.status != "hit":
+            out["missing"] = self.missing_acts
+        return out
+
+
+class KeyPointDetector:
+    """Detects SOP key points in the rep's turns with an embedder and act detectors."""
+
+    def __init__(self, embedder: Embedder, thresholds: Thresholds | None = None):
+        self.embedder = embedder
+        self.thresholds = thresholds or Thresholds()
+
+    def detect(self, scenario: Scenario, transcript: Transcript) -> list[PointResult]:
+        """Mark every key point of ``scenario`` as hit, partial or missed in ``transcript``."""
+        language = transcript.language
+        units = [u for u in rep_units(transcript) if not self._is_echo(u, language)]
+        references: list[list[str]] = [[p.description, *p.examples] for p in scenario.key_points]
+        if not units:
+            return [self._missed(p) for p in scenario.key_points]
+        unit_vectors = self.embedder.embed_queries([u.clean for u in units])
+        flat = [text for group in references for text in group]
+        ref_vectors = self.embedder.embed_queries(flat)
+        similarity = unit_vectors @ ref_vectors.T  # (units, references)
+        results = []
+        offset = 0
+        for point, refs in zip(scenario.key_points, references, strict=True):
+            block = similarity[:, offset : offset + len(refs)]
+            offset += len(refs)
+            results.append(self._judge(point, units, block, refs, language))
+        return results
+
+    def _is_echo(self, unit: Unit, language: str) -> bool:
+        if not unit.previous_customer:
+            return False
+        customer = compact(unit.previous_customer, language)
+        return len(unit.norm) >= 6 and fuzz.ratio(unit.norm, customer) / 100 >= self.thresholds.echo
+
+    def _missed(self, point: KeyPoint) -> PointResult:
+        return PointResult(
+            point.id, point.stage, "missed", None, None, point.weight, point.required
+        )
+
+    def _judge(
+        self, point: KeyPoint, units: list[Unit], block: np.ndarray, refs: list[str], language: str
+    ) -> PointResult:
+        t = self.thresholds
+        profile = act_profile(point, language)
+        examples_norm = [compact(e, language) for e in point.examples]
+        best: tuple[int, float, int, list[str]] | None = None  # (rank, score, unit index, gaps)
+        for i, unit in enumerate(units):
+            if not profile.allows_negation and declines(unit.text, language):
+                continue
+            topic = float(block[i].max())
+            phrase = max(
+                (_phrase_score(unit.norm, e, language) for e in examples_norm), default=0.0
+            )
+            strong = topic >= t.topic_hit or phrase >= t.phrase_hit
+            weak = topic >= t.topic_partial or phrase >= t.phrase_partial
+            if not weak:
+                continue
+            gaps = profile.missing(unit.clean, unit, language)
+            if strong and not gaps:
+                rank = 2
+            elif strong or not gaps:
+                rank = 1
+            else:
+                continue
+            score = max(topic, phrase)
+            # Prefer single sentences over whole turns as evidence when they rank the same.
+            key = (rank, score - (0.01 if unit.is_turn else 0.0), i, gaps)
+            if best is None or key[:2] > best[:2]:
+                best = key
+        if best is None:
+            return self._missed(point)
+        rank, score, index, gaps = best
+        unit = units[index]
+        status = "hit" if rank == 2 else "partial"
+        return PointResult(
+            point.id,
+            point.stage,
+            status,
+            unit.text,
+            unit.turn,
+            point.weight,
+            point.required,
+            score,
+            gaps,
+        )
+
+
+def _phrase_score(unit_norm: str, example_norm: str, language: str) -> float:
+    """How closely the sentence contains the example's wording (0-1)."""
+    if not example_norm or not unit_norm:
+        return 0.0
+    if language == "zh":
+        shorter, longer = sorted((unit_norm, example_norm), key=len)
+        if len(shorter) < 4:
+            return 0.0
+        return (
+            fuzz.partial_ratio(shorter, longer)
+            / 100
+            * min(1.0, len(shorter) / max(6, len(example_norm) * 0.6))
+        )
+    return (
+        fuzz.token_set_ratio(unit_norm, example_norm) / 100 * min(1.0, len(unit_norm.split()) / 4)
+    )
+
+
+def status_rank(status: str) -> int:
+    """Order statuses: missed < partial < hit."""
+    return _RANK[status]

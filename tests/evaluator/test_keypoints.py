@@ -1,0 +1,83 @@
+from coach.backends.fake import FakeEmbedder
+from coach.evaluator import KeyPointDetector
+from coach.evaluator.keypoints import act_profile
+from coach.transcripts import Transcript, Turn
+
+
+def _detect(scenario, *turns, language="en"):
+    transcript = Transcript(language=language, turns=[Turn(speaker=s, text=t) for s, t in turns])
+    return {r.id: r for r in KeyPointDetector(FakeEmbedder()).detect(scenario, transcript)}
+
+
+def test_act_profiles_are_inferred(scenario):
+    profiles = {p.id: act_profile(p, "en") for p in scenario.key_points}
+    assert profiles["current_process"].open_question
+    assert profiles["next_step"].concrete_time
+    assert not profiles["greeting"].question
+
+
+def test_hits_carry_evidence_and_turn(scenario):
+    results = _detect(
+        scenario,
+        ("customer", "Hello?"),
+        ("rep", "Hi, this is Alex from FleetFlow."),
+        ("customer", "OK."),
+        ("rep", "How do you handle quotes today?"),
+        ("rep", "Could we meet Tuesday at 10am?"),
+    )
+    assert results["greeting"].status == "hit" and results["greeting"].turn == 1
+    assert "Alex from FleetFlow" in results["greeting"].evidence
+    assert results["current_process"].status == "hit" and results["current_process"].turn == 3
+    assert results["next_step"].status == "hit" and results["next_step"].turn == 4
+
+
+def test_customer_lines_never_count(scenario):
+    results = _detect(
+        scenario,
+        ("customer", "How do you handle quotes today? Could we meet Tuesday at 10am?"),
+        ("rep", "Sure."),
+    )
+    assert all(r.status == "missed" for r in results.values())
+
+
+def test_yes_no_question_and_vague_next_step_are_partial(scenario):
+    results = _detect(
+        scenario,
+        ("rep", "So you handle quotes today in spreadsheets, right?"),
+        ("rep", "Could we meet sometime later?"),
+    )
+    assert results["current_process"].status == "partial"
+    assert "open question" in results["current_process"].missing_acts
+    assert results["next_step"].status != "hit"
+
+
+def test_declining_does_not_count(scenario):
+    results = _detect(scenario, ("rep", "I won't ask how you handle quotes today."))
+    assert results["current_process"].status == "missed"
+
+
+def test_echoing_the_customer_does_not_count(scenario):
+    results = _detect(
+        scenario,
+        ("customer", "Could we meet Tuesday at 10am?"),
+        ("rep", "Could we meet Tuesday at 10am?"),
+    )
+    assert results["next_step"].status == "missed"
+
+
+def test_fillers_are_ignored(scenario):
+    results = _detect(scenario, ("rep", "Um, how do you, uh, handle quotes today?"))
+    assert results["current_process"].status == "hit"
+
+
+def test_chinese_on_characters(zh_scenario):
+    results = _detect(
+        zh_scenario,
+        ("rep", "嗯，您好，我是启航留学的陈老师"),
+        ("rep", "孩子的目标分数是多少呢？"),
+        ("rep", "那我们回头再联系"),
+        language="zh",
+    )
+    assert results["greeting"].status == "hit"
+    assert results["goal"].status == "hit"
+    assert results["next_step"].status != "hit"

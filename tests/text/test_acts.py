@@ -1,0 +1,110 @@
+import pytest
+
+from coach.text.acts import (
+    declines,
+    find_fillers,
+    has_evidence,
+    is_open_question,
+    is_question,
+    strip_fillers,
+    time_specificity,
+)
+from coach.text.sentences import split_sentences
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "question", "open_"),
+    [
+        ("What does your quoting process look like today?", "en", True, True),
+        ("Could you walk me through how a quote gets approved?", "en", True, True),
+        ("And on the ops side, how many trucks do you run?", "en", True, True),
+        ("So you use spreadsheets, right?", "en", True, False),
+        ("Do you use a CRM?", "en", True, False),
+        ("Is now a good time?", "en", True, False),
+        ("We have a great product.", "en", False, False),
+        ("请问孩子现在雅思大概多少分？", "zh", True, True),
+        ("您那边一般是怎么安排学习时间的呢", "zh", True, True),
+        ("你是想考雅思对吧？", "zh", True, False),
+        ("您是打算明年出国吗", "zh", True, False),
+        ("我们的课程很适合您。", "zh", False, False),
+    ],
+)
+def test_questions(sentence, language, question, open_):
+    assert is_question(sentence, language) is question
+    assert is_open_question(sentence, language) is open_
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "level"),
+    [
+        ("How about Tuesday at 10am?", "en", "concrete"),
+        ("Does Thursday afternoon work?", "en", "concrete"),
+        ("I'll call you next week.", "en", "day"),
+        ("Let's talk later.", "en", "vague"),
+        ("Thanks for your time.", "en", "none"),
+        ("明天下午三点可以吗？", "zh", "concrete"),
+        ("下周二晚上7点半", "zh", "concrete"),
+        ("周三方便吗", "zh", "day"),
+        ("那我们回头再联系", "zh", "vague"),
+    ],
+)
+def test_time_specificity(sentence, language, level):
+    assert time_specificity(sentence, language) == level
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "declined"),
+    [
+        ("I won't go through our case studies now.", "en", True),
+        ("Let's skip the demo for today.", "en", True),
+        ("If it's not a good time I can call back.", "en", False),
+        ("I'll show you how it works.", "en", False),
+        ("我就不介绍案例了", "zh", True),
+        ("先不说价格", "zh", True),
+        ("我给您介绍一下我们的课程", "zh", False),
+    ],
+)
+def test_declining(sentence, language, declined):
+    assert declines(sentence, language) is declined
+
+
+def test_fillers_both_languages():
+    assert find_fillers("Um, so, like, we have uh a you know system.", "en") == [
+        "um",
+        "like",
+        "uh",
+        "you know",
+    ]
+    assert find_fillers("嗯，那个，就是说我们这个课程呃挺好的", "zh") == [
+        "嗯",
+        "那个",
+        "就是说",
+        "呃",
+    ]
+    assert strip_fillers("Um, we have uh a system", "en") == ", we have a system"
+    assert strip_fillers("I mean it works", "en") == "I mean it works"
+    assert "嗯" not in strip_fillers("嗯，您好", "zh")
+
+
+def test_evidence():
+    assert has_evidence("Northline Freight cut quote turnaround from 2 days to 4 hours", "en")
+    assert not has_evidence("It's a great product and customers love it", "en")
+    assert has_evidence("我们去年有68%的学员提分超过1分", "zh")
+
+
+def test_sentences():
+    assert split_sentences("Hello Mr. Li. This is Alex. Is now a good time? Great!") == [
+        "Hello Mr. Li.",
+        "This is Alex.",
+        "Is now a good time?",
+        "Great!",
+    ]
+    assert split_sentences("您好，张女士。我是陈老师！请问现在方便吗？好的") == [
+        "您好，张女士。",
+        "我是陈老师！",
+        "请问现在方便吗？",
+        "好的",
+    ]
+    assert split_sentences("It costs $49.50 per user. OK.") == ["It costs $49.50 per user.", "OK."]
+    long = "word, " * 80
+    assert all(len(s) <= 230 for s in split_sentences(long))
