@@ -40,5 +40,9 @@ class PermissionDenied(CoachError):
     """The acting user's role does not allow this action."""
 
 
+class ModelUnavailableError(CoachError):
+    """A model server (LLM, chroma server) could not be reached, timed out, or refused."""
+
+
 class ConfigurationError(CoachError):
     """The settings are unusable or insecure for the chosen environment."""

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(
         default=30.0, gt=0, description="Seconds before an LLM call is given up."
     )
+    llm_structured_output: Literal["function_calling", "json_mode", "json_schema"] = Field(
+        default="function_calling", description="How typed answers are asked of the LLM."
+    )
     stt_model: str = Field(
         default="base", description="Whisper model: base, tiny.en, or a path/name."
     )

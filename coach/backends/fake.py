@@ -149,6 +149,15 @@ class FakeChatModel:
         for index, piece in enumerate(reply.split(" ")):
             yield piece if index == 0 else f" {piece}"
 
+    def structured(self, messages: Sequence[Mapping[str, str]], schema: type[Any]) -> Any:
+        """Validate the next prepared reply (JSON) as ``schema``; ValueError if it does not fit."""
+        from pydantic import ValidationError
+
+        try:
+            return schema.model_validate_json(self.complete(messages, temperature=0.0))
+        except ValidationError as exc:
+            raise ValueError(str(exc)) from exc
+
 
 class InMemoryClipIndex:
     """A brute-force vector index over an embedder, with equality filters on metadata."""

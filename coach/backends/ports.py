@@ -162,3 +162,10 @@ class ChatModel(Protocol):
     ) -> Iterator[str]:
         """Yield the reply in pieces as they arrive."""
         ...
+
+    def structured(self, messages: Sequence[Mapping[str, str]], schema: type[Any]) -> Any:
+        """Return the reply as an instance of the pydantic ``schema`` (function calling).
+
+        Raises ValueError when the model's answer does not fit the schema.
+        """
+        ...

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from coach.backends.ports import Embedder
+from coach.errors import ModelUnavailableError
 from coach.evaluator.alignment import score_reading
 from coach.evaluator.compliance import find_violations
 from coach.evaluator.delivery import measure_delivery
 from coach.evaluator.feedback import ClipLookup, build_feedback
-from coach.evaluator.keypoints import KeyPointDetector, Thresholds
+from coach.evaluator.keypoints import KeyPointDetector, PointResult, Thresholds
+from coach.evaluator.llm_judge import LLMJudge
 from coach.evaluator.recitation import score_recitation
 from coach.evaluator.scoring import ability_profile, delivery_score, overall_score, stage_scores
 from coach.scenarios.model import Scenario
@@ -28,9 +30,34 @@ class Evaluator:
         *,
         thresholds: Thresholds | None = None,
         clip_lookup: ClipLookup | None = None,
+        judge: LLMJudge | None = None,
     ):
         self.detector = KeyPointDetector(embedder, thresholds)
         self.clip_lookup = clip_lookup
+        self.judge = judge
+
+    def _apply_judge(
+        self, scenario: Scenario, transcript: Transcript, points: list[PointResult]
+    ) -> list[str]:
+        """Replace the detector's statuses with the LLM judge's; notes say what happened."""
+        assert self.judge is not None
+        try:
+            for point in points:
+                verdict = self.judge.judge(scenario, transcript, scenario.key_point(point.id))
+                point.detector_status = point.status
+                point.judge_reason = verdict.reason
+                point.status = verdict.status
+                point.turn = verdict.turn
+                point.evidence = verdict.evidence
+                if verdict.status == "hit":
+                    point.missing_acts = []
+        except ModelUnavailableError as exc:
+            for point in points:
+                if point.detector_status is not None:
+                    point.status = point.detector_status
+                point.detector_status = point.judge_reason = None
+            return [f"LLM judge unavailable, scored by the built-in detector: {exc}"]
+        return ["key points judged by the LLM (detector results kept as 'detector')"]
 
     def evaluate(
         self, scenario: Scenario, transcript: Transcript, *, mode: Mode = "freeform"
@@ -42,6 +69,9 @@ class Evaluator:
             transcript = Transcript(language=scenario.language, turns=transcript.turns)
         conversation = mode in ("freeform", "scripted")
         points = self.detector.detect(scenario, transcript)
+        judge_notes = (
+            self._apply_judge(scenario, transcript, points) if self.judge is not None else []
+        )
         violations = find_violations(scenario.forbidden, transcript)
         delivery = measure_delivery(transcript)
         delivery_points = delivery_score(delivery, conversation=conversation)
@@ -57,7 +87,7 @@ class Evaluator:
             "profile": ability_profile(points, delivery_points),
             "delivery": delivery.as_dict(),
             "compliance": violations,
-            "score_notes": reasons,
+            "score_notes": reasons + judge_notes,
         }
         if mode == "readalong":
             if not scenario.script:
@@ -104,4 +134,11 @@ class Evaluator:
             clip_lookup=self.clip_lookup,
             conversation=conversation,
         )
+        if self.judge is not None and not any("unavailable" in note for note in judge_notes):
+            try:
+                written = self.judge.write_feedback(scenario, transcript, result)
+            except ModelUnavailableError:
+                written = None
+            if written is not None and (written.strengths or written.improvements):
+                result["feedback"] = {**written.model_dump(), "template": result["feedback"]}
         return result

@@ -180,6 +180,8 @@ class PointResult:
     required: bool
     score: float = 0.0
     missing_acts: list[str] = field(default_factory=list)
+    detector_status: str | None = None
+    judge_reason: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         """The result object's ``key_points`` entry."""
@@ -195,6 +197,9 @@ class PointResult:
         }
         if self.missing_acts and self.status != "hit":
             out["missing"] = self.missing_acts
+        if self.detector_status is not None:
+            out["detector"] = self.detector_status
+            out["judge_reason"] = self.judge_reason
         return out
 
 

@@ -11,8 +11,10 @@ from coach.content.catalog import load_catalog
 from coach.errors import CoachError, ContentError, NotFoundError
 from coach.evaluator import Evaluator, Mode
 from coach.evaluator.feedback import ClipLookup
+from coach.evaluator.llm_judge import LLMJudge
 from coach.scenarios.model import Scenario
 from coach.services.runtime import Runtime
+from coach.settings import Settings
 from coach.store.db import is_migrated
 from coach.store.repositories import clips as clips_repo
 from coach.store.repositories import content as content_repo
@@ -68,6 +70,25 @@ def clip_lookup_from_db(runtime: Runtime) -> ClipLookup | None:
     return lookup
 
 
+def llm_judge(settings: Settings) -> LLMJudge | None:
+    """The LLM judge when an OpenAI-compatible model is configured, else None."""
+    if not settings.llm_configured:
+        return None
+    from coach.backends.openai_chat import OpenAIChatModel
+
+    assert settings.llm_base_url is not None and settings.llm_model is not None
+    chat = OpenAIChatModel(
+        base_url=settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+        timeout_s=settings.llm_timeout_s,
+        structured_method=settings.llm_structured_output,
+    )
+    return LLMJudge(
+        chat, cache_dir=settings.data_dir / "cache" / "llm_judge", model_name=settings.llm_model
+    )
+
+
 def evaluate(
     scenario: Scenario,
     transcript: Transcript,
@@ -75,9 +96,10 @@ def evaluate(
     mode: Mode = "freeform",
     embedder: Embedder | None = None,
     clip_lookup: ClipLookup | None = None,
+    judge: LLMJudge | None = None,
 ) -> dict[str, Any]:
     """Score a transcript; the result is the ``coach evaluate --json`` object."""
-    evaluator = Evaluator(embedder or default_embedder(), clip_lookup=clip_lookup)
+    evaluator = Evaluator(embedder or default_embedder(), clip_lookup=clip_lookup, judge=judge)
     return evaluator.evaluate(scenario, transcript, mode=mode)
 
 
@@ -94,6 +116,12 @@ def evaluate_files(
     scenario_model = resolve_scenario(scenario, runtime)
     transcript_model = load_transcript(transcript, rep=rep)
     lookup = clip_lookup_from_db(runtime) if runtime is not None else None
+    judge = llm_judge(runtime.settings) if runtime is not None else None
     return evaluate(
-        scenario_model, transcript_model, mode=mode, embedder=embedder, clip_lookup=lookup
+        scenario_model,
+        transcript_model,
+        mode=mode,
+        embedder=embedder,
+        clip_lookup=lookup,
+        judge=judge,
     )
