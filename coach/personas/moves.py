@@ -1,0 +1,217 @@
+"""What the rep just did: classify a rep turn into a move, for the persona engine.
+
+The embedder compares the turn with labelled examples of each move (built in, both
+languages, plus the scenario's own key point examples mapped by stage); small rules catch
+what similarity misses: rudeness, attempts to re-instruct the customer, price talk, and a
+next step with a time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from coach.backends.ports import Embedder
+from coach.evaluator.scoring import ability_of
+from coach.scenarios.model import Scenario
+from coach.text.acts import is_open_question, is_question, time_specificity
+
+_EXAMPLES: dict[str, dict[str, list[str]]] = {
+    "greeting": {
+        "en": ["Hi, good morning!", "Hello, is this a good time?", "Hey, thanks for picking up."],
+        "zh": ["您好！", "喂，您好，现在方便说话吗？", "早上好，打扰您一下。"],
+    },
+    "self_intro": {
+        "en": [
+            "This is Alex from FleetFlow.",
+            "My name is Sam, I'm calling from the clinic.",
+            "I'm the account manager at our company.",
+        ],
+        "zh": ["我是启航留学的陈老师。", "我这边是诊所的顾问小王。", "我是公司的客户经理。"],
+    },
+    "needs_question": {
+        "en": [
+            "How do you handle that today?",
+            "What's the biggest challenge for your team?",
+            "Tell me about your current process.",
+            "What would you like to change?",
+        ],
+        "zh": [
+            "您现在是怎么处理的？",
+            "目前最大的困难是什么？",
+            "能说说您的情况吗？",
+            "您希望达到什么效果？",
+        ],
+    },
+    "pitch": {
+        "en": [
+            "Our product lets you track every quote in one place.",
+            "We help teams like yours save hours every week.",
+            "With our solution you get a dashboard for everything.",
+        ],
+        "zh": [
+            "我们的课程可以帮您系统提升。",
+            "我们的方案能帮您解决这个问题。",
+            "我们这边有专门的老师一对一辅导。",
+        ],
+    },
+    "price": {
+        "en": [
+            "It costs forty nine dollars per user per month.",
+            "The price is quite reasonable.",
+            "Let's talk about pricing.",
+        ],
+        "zh": ["价格是每期六千八。", "费用方面您不用担心。", "我们的收费是这样的。"],
+    },
+    "proof": {
+        "en": [
+            "One of our customers cut their turnaround from two days to four hours.",
+            "Here's a case study from a similar company.",
+            "Seventy percent of our clients see results in three months.",
+        ],
+        "zh": [
+            "我们去年有很多学员提分一分以上。",
+            "给您看一个真实案例。",
+            "跟您情况差不多的客户用了以后效果很好。",
+        ],
+    },
+    "objection_answer": {
+        "en": [
+            "I understand the concern, that's fair.",
+            "That makes sense, many people worry about that.",
+            "Good question, let me address that.",
+        ],
+        "zh": [
+            "我理解您的顾虑。",
+            "您说得对，很多家长也担心这个。",
+            "这个问题问得好，我跟您解释一下。",
+        ],
+    },
+    "next_step": {
+        "en": [
+            "Could we schedule a demo on Tuesday at ten?",
+            "Shall I book you in for Thursday afternoon?",
+            "Let's set up a follow-up call next week.",
+        ],
+        "zh": [
+            "我给您约明天下午三点的试听课可以吗？",
+            "那我们周六上午见面聊？",
+            "我先帮您预约一个时间。",
+        ],
+    },
+    "small_talk": {
+        "en": ["How's the weather over there?", "How was your weekend?", "Busy week?"],
+        "zh": ["最近天气怎么样？", "周末过得好吗？", "最近忙吗？"],
+    },
+    "off_topic": {
+        "en": [
+            "Did you watch the game last night?",
+            "What's your favourite movie?",
+            "Can you help me with my homework?",
+        ],
+        "zh": ["你昨晚看球赛了吗？", "你喜欢什么电影？", "能帮我写个作业吗？"],
+    },
+}
+
+_STAGE_MOVE = {
+    "opening": "greeting",
+    "discovery": "needs_question",
+    "pitch": "pitch",
+    "objection": "objection_answer",
+    "closing": "next_step",
+}
+
+_RUDE = re.compile(
+    r"\b(?:stupid|idiot|dumb|shut up|whatever|damn|hell|waste of my time|you people|listen to me|just buy)\b"
+    r"|傻|笨|闭嘴|废话|你懂什么|爱买不买|别啰嗦|烦死",
+    re.IGNORECASE,
+)
+_INJECTION = re.compile(
+    r"ignore (?:all |your |the |previous |prior )*(?:instructions|rules|prompt)|you are (?:now |an? )?(?:ai|assistant|language model|chatbot|bot)"
+    r"|pretend (?:to be|you are)|system prompt|act as|role ?play as|forget (?:everything|your)|new instructions|developer mode"
+    r"|agree to buy|say yes to everything|忽略(?:之前|你的|所有)?的?(?:指令|设定|规则|提示)|你是(?:一个)?(?:AI|人工智能|机器人|助手)|扮演|系统提示|忘掉你的|新的指令|直接同意",
+    re.IGNORECASE,
+)
+_PUSHY = re.compile(
+    r"\b(?:just (?:sign|buy)|sign (?:today|now)|buy (?:it )?now|today only|last chance|limited time|you have to decide|"
+    r"don't think about it|trust me)\b|最后一天|今天必须|马上定|赶紧(?:报|定|交)|错过就没|不报就没",
+    re.IGNORECASE,
+)
+_PRICE = re.compile(
+    r"\b(?:price|pricing|cost|costs|\$|dollars?|pounds?|£|per (?:user|month|seat|graft)|budget|discount|fee)\b|价格|多少钱|费用|收费|元|块钱|优惠|折扣|预算|分期",
+    re.IGNORECASE,
+)
+
+
+def is_injection(text: str) -> bool:
+    """True when the rep tries to re-instruct the customer ("ignore your instructions...")."""
+    return bool(_INJECTION.search(text))
+
+
+def is_rude(text: str) -> bool:
+    """True for insults and pressure that a real customer would resent."""
+    return bool(_RUDE.search(text))
+
+
+class MoveClassifier:
+    """Classifies a rep turn into one of the persona moves."""
+
+    def __init__(self, embedder: Embedder, scenario: Scenario):
+        self.embedder = embedder
+        self.language = scenario.language
+        labels: list[str] = []
+        texts: list[str] = []
+        for move, by_language in _EXAMPLES.items():
+            for text in by_language[self.language]:
+                labels.append(move)
+                texts.append(text)
+        for point in scenario.key_points:
+            stage_move = _STAGE_MOVE.get(ability_of(point.stage))
+            if stage_move is None:
+                continue
+            for example in point.examples:
+                labels.append(stage_move)
+                texts.append(example)
+        self.labels = labels
+        self._example_vectors = (
+            embedder.embed_queries(texts) if texts else np.zeros((0, embedder.dim), np.float32)
+        )
+
+    def classify(self, text: str) -> tuple[str, float]:
+        """The move and how sure the classifier is (cosine of the best example)."""
+        if not text.strip():
+            return "unknown", 0.0
+        if is_injection(text):
+            return "off_topic", 1.0
+        if is_rude(text) or _PUSHY.search(text):
+            return "rude", 1.0
+        vector = self.embedder.embed_queries([text])[0]
+        scores = self._example_vectors @ vector
+        best: dict[str, float] = {}
+        for label, score in zip(self.labels, scores, strict=True):
+            best[label] = max(best.get(label, -1.0), float(score))
+        move = max(best, key=lambda m: best[m])
+        confidence = best[move]
+        if time_specificity(text, self.language) == "concrete" and move in (
+            "greeting",
+            "pitch",
+            "needs_question",
+            "small_talk",
+        ):
+            move = "next_step"
+        elif (
+            move in ("pitch", "needs_question", "unknown")
+            and _PRICE.search(text)
+            and not is_question(text, self.language)
+        ):
+            move = "price"
+        elif move == "pitch" and is_open_question(text, self.language):
+            move = "needs_question"
+        return move, confidence
+
+    @staticmethod
+    def moves() -> Sequence[str]:
+        """Every move the classifier can return."""
+        return (*_EXAMPLES, "rude", "unknown")

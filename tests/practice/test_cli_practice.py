@@ -1,0 +1,86 @@
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from coach.cli import app
+
+runner = CliRunner()
+pytestmark = pytest.mark.models
+
+GOOD_EN = """Hi Dana, this is Alex Moreno from FleetFlow. Did I catch you at an okay time?
+Walk me through what happens when a shipper emails you for a rate on a new lane?
+You said quotes sit for two days. How many slip through in a month?
+You told me quotes die in inboxes. In FleetFlow every RFQ gets an owner and a four-hour clock.
+Northline Freight went from two days to four hours on quote turnaround.
+That's fair. What if we start with a free 30-day pilot for ten users? If it doesn't help, you walk away.
+Could we book thirty minutes on Thursday at 10 with you and Priya?
+How about Friday at 2pm then?
+"""
+
+
+@pytest.fixture
+def initialised():
+    assert runner.invoke(app, ["init"]).exit_code == 0
+
+
+def test_scripted_run_with_json(initialised, tmp_path):
+    turns = tmp_path / "turns.txt"
+    turns.write_text(GOOD_EN)
+    result = runner.invoke(
+        app,
+        [
+            "practice",
+            "--scenario",
+            "crm-logistics-discovery",
+            "--input",
+            str(turns),
+            "--json",
+            "--seed",
+            "1",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"session_id", "turns", "ended_by", "evaluation"}
+    assert data["ended_by"] in ("agreement", "hangup", "input_exhausted")
+    assert data["turns"][0]["speaker"] == "customer" and data["turns"][1]["speaker"] == "rep"
+    assert data["evaluation"]["key_points"] and "score" in data["evaluation"]
+
+
+@pytest.mark.parametrize("mode", ["readalong", "recitation", "scripted", "freeform"])
+def test_every_mode_in_chinese(initialised, tmp_path, mode):
+    turns = tmp_path / "turns.txt"
+    turns.write_text(
+        "您好，我是启航留学语培的陈老师。\n孩子雅思目标是多少分？\n明天下午三点给孩子安排试听课可以吗？\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app,
+        [
+            "practice",
+            "--scenario",
+            "study-abroad-ielts-zh",
+            "--mode",
+            mode,
+            "--input",
+            str(turns),
+            "--json",
+            "--user",
+            "rep-zh",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["evaluation"]["mode"] == mode and data["evaluation"]["language"] == "zh"
+    assert data["ended_by"] in ("agreement", "hangup", "input_exhausted", "completed")
+
+
+def test_interactive_session_in_the_terminal(initialised):
+    result = runner.invoke(
+        app,
+        ["practice", "--scenario", "crm-logistics-discovery", "--mode", "scripted"],
+        input="Hi, this is Alex from FleetFlow. Is now a good time?\n/end\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "customer>" in result.output and "Score:" in result.output

@@ -1,0 +1,82 @@
+import pytest
+
+from coach.backends.fake import FakeEmbedder, FakeTranscriber
+from coach.errors import CoachError, NotFoundError
+from coach.services.practice import PracticeService, SessionEndedError
+from coach.store.repositories import scorecards, sessions
+
+
+def _service(runtime, **kw):
+    return PracticeService(runtime, embedder=FakeEmbedder(), **kw)
+
+
+def test_every_turn_is_persisted_as_it_happens(seeded_runtime):
+    service = _service(seeded_runtime)
+    started = service.start(
+        username="rep", scenario_id="crm-logistics-discovery", mode="freeform", seed=1
+    )
+    assert started.customer and started.persona_id == "dana-ops-director"
+    service.take_turn(started.session_id, text="Hi Dana, this is Alex from FleetFlow.")
+    # A new service (another app process) picks the session up from the database.
+    other = _service(seeded_runtime)
+    other.take_turn(started.session_id, text="How do you handle quotes today?")
+    with seeded_runtime.transaction() as s:
+        row = sessions.get_session(session=s, session_id=started.session_id)
+        assert [t.speaker for t in row.turns] == ["customer", "rep", "customer", "rep", "customer"]
+        assert row.state["mode"]["persona"]["turns"] == 2
+    result = other.end(started.session_id)
+    assert 0 <= result["score"] <= 100
+    with seeded_runtime.transaction() as s:
+        assert (
+            scorecards.get_scorecard(session=s, session_id=started.session_id).score
+            == result["score"]
+        )
+        assert sessions.get_session(session=s, session_id=started.session_id).ended_by == "rep"
+    with pytest.raises(SessionEndedError):
+        other.take_turn(started.session_id, text="wait")
+    assert other.end(started.session_id) == result
+
+
+def test_readalong_session_ends_when_the_script_is_done(seeded_runtime):
+    service = _service(seeded_runtime)
+    started = service.start(
+        username="rep-zh", scenario_id="study-abroad-ielts-zh", mode="readalong"
+    )
+    from coach.services.content import get_scenario
+
+    script = get_scenario(seeded_runtime, scenario_id="study-abroad-ielts-zh").script
+    for line in script:
+        result = service.take_turn(started.session_id, text=line)
+        assert result.marks["accuracy"] > 0.9
+    assert result.ended_by == "completed"
+    with seeded_runtime.transaction() as s:
+        assert sessions.get_session(session=s, session_id=started.session_id).status == "completed"
+
+
+def test_audio_turns_go_through_the_transcriber(seeded_runtime, tmp_path):
+    audio = tmp_path / "turn1.wav"
+    audio.write_bytes(b"RIFF")
+    service = _service(
+        seeded_runtime,
+        transcriber=FakeTranscriber({str(audio): "Hi, this is Alex from FleetFlow."}),
+    )
+    started = service.start(username="rep", scenario_id="crm-logistics-discovery", mode="scripted")
+    result = service.take_turn(started.session_id, audio=audio)
+    assert result.rep_text == "Hi, this is Alex from FleetFlow."
+    turns = service.transcript(started.session_id)
+    assert turns[1]["speaker"] == "rep" and turns[1]["end"] > 0
+
+
+def test_clear_errors(seeded_runtime):
+    service = _service(seeded_runtime)
+    with pytest.raises(NotFoundError):
+        service.start(username="ghost", scenario_id="crm-logistics-discovery", mode="freeform")
+    with pytest.raises(ValueError, match="unknown mode"):
+        service.start(username="rep", scenario_id="crm-logistics-discovery", mode="karaoke")
+    started = service.start(
+        username="rep", scenario_id="crm-logistics-discovery", mode="recitation"
+    )
+    with pytest.raises(CoachError, match="empty"):
+        service.take_turn(started.session_id, text="   ")
+    with pytest.raises(CoachError, match="no speech recogniser"):
+        service.take_turn(started.session_id, audio="x.wav")
