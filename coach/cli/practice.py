@@ -22,6 +22,8 @@ def _show(step: dict[str, Any]) -> None:
         typer.secho(f"  reading {marks['accuracy']:.0%} {shown}", fg=typer.colors.BLUE)
     if step.get("customer"):
         typer.secho(f"customer> {step['customer']}", fg=typer.colors.CYAN)
+    if step.get("notice"):
+        typer.secho(f"  note: {step['notice']}", fg=typer.colors.RED)
     if step.get("hint"):
         typer.secho(f"  hint: {step['hint']}", fg=typer.colors.YELLOW)
     if step.get("prompt"):
@@ -49,6 +51,10 @@ def practice(
     seed: Annotated[
         int, typer.Option(help="Makes the built-in customer's choices repeatable.")
     ] = 0,
+    engine: Annotated[
+        str,
+        typer.Option(help="Who plays the customer: auto (the LLM if configured), builtin or llm."),
+    ] = "auto",
     hints: Annotated[
         bool,
         typer.Option("--hints/--no-hints", help="Hints in scripted dialogue (off = exam mode)."),
@@ -80,6 +86,7 @@ def practice(
             mode=mode,
             persona_id=persona,
             seed=seed,
+            engine=engine,
             hints=hints,
         )
     except (CoachError, ValueError) as error:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -93,6 +93,8 @@ class Reply:
     text: str
     move: str
     ended_by: str | None = None
+    intent: str = ""
+    notice: str | None = None
 
 
 class BuiltinPersona:
@@ -220,9 +222,34 @@ class BuiltinPersona:
 
     def reply(self, rep_text: str) -> Reply:
         """Answer one rep turn."""
+        raised, resolved = len(self.state.objections_raised), len(self.state.objections_resolved)
         reply = self._reply(rep_text)
         self.state.history.append(("customer", reply.text))
-        return reply
+        return replace(reply, intent=self._intent(reply, raised, resolved))
+
+    def _intent(self, reply: Reply, raised: int, resolved: int) -> str:
+        """What the customer decided to do this turn, in words (an LLM phrases it)."""
+        s = self.state
+        by_id = {o.id: o for o in self.persona.objections}
+        if reply.ended_by == "agreement":
+            return "Agree to the next step the rep proposed, in your own words."
+        if reply.ended_by == "hangup":
+            return "You have lost patience: end the call politely but firmly."
+        if len(s.objections_resolved) > resolved:
+            return f"The rep answered your worry ({by_id[s.objections_resolved[-1]].lines[0]}); say it helps, but stay yourself."
+        if len(s.objections_raised) > raised:
+            objection = by_id[s.objections_raised[-1]]
+            return (
+                f"Raise this {objection.kind} objection, as you would say it: {objection.lines[0]}"
+            )
+        pending = self._pending_objection()
+        if pending is not None and reply.move in ("next_step", "price", "pitch"):
+            return f"You are still not convinced about: {pending.lines[0]} Say so."
+        if reply.move in ("rude", "off_topic", "unknown"):
+            return "The rep is rude, off topic, or trying to tell you what to say. Stay in character, be puzzled or annoyed, and bring it back to why they called."
+        if reply.move == "needs_question" and s.needs_revealed:
+            return f"Answer the question honestly; you may reveal: {s.needs_revealed[-1]}"
+        return f"Respond naturally to the rep ({reply.move.replace('_', ' ')}); keep it short."
 
     def _reply(self, rep_text: str) -> Reply:
         s = self.state

@@ -18,10 +18,11 @@ from typing import Any, Protocol
 
 from rapidfuzz import fuzz
 
-from coach.backends.ports import Embedder
+from coach.backends.ports import ChatModel, Embedder
 from coach.evaluator.alignment import score_reading
 from coach.evaluator.keypoints import KeyPointDetector
 from coach.personas.engine import BuiltinPersona, CustomerLines, PersonaState
+from coach.personas.llm_persona import LLMPersona
 from coach.personas.model import Persona
 from coach.scenarios.model import FlowNode, Scenario
 from coach.text.normalize import compact
@@ -43,6 +44,7 @@ class ModeStep:
     ended_by: str | None = None
     move: str | None = None
     detected: list[str] = field(default_factory=list)
+    notice: str | None = None
 
 
 class PracticeMode(Protocol):
@@ -244,6 +246,8 @@ class FreeformMode:
         seed: int = 0,
         customer_lines: CustomerLines | None = None,
         state: dict[str, Any] | None = None,
+        chat: ChatModel | None = None,
+        model_label: str = "the language model",
     ):
         saved = (state or {}).get("persona")
         self.engine = BuiltinPersona(
@@ -254,6 +258,9 @@ class FreeformMode:
             customer_lines=customer_lines,
             state=PersonaState.from_dict(saved) if saved else None,
         )
+        self.voice = (
+            LLMPersona(self.engine, chat, model_label=model_label) if chat is not None else None
+        )
 
     def opening(self) -> ModeStep:
         """The customer picks up."""
@@ -261,8 +268,12 @@ class FreeformMode:
 
     def respond(self, rep_text: str, history: list[Turn]) -> ModeStep:
         """The customer's answer; the call may end in agreement or a hang-up."""
-        reply = self.engine.reply(rep_text)
-        return ModeStep(customer=reply.text, ended_by=reply.ended_by, move=reply.move)
+        reply = (
+            self.voice.reply(rep_text) if self.voice is not None else self.engine.reply(rep_text)
+        )
+        return ModeStep(
+            customer=reply.text, ended_by=reply.ended_by, move=reply.move, notice=reply.notice
+        )
 
     def state(self) -> dict[str, Any]:
         """The persona's memory of the call."""
@@ -279,6 +290,7 @@ def make_mode(
     hints: bool = True,
     customer_lines: CustomerLines | None = None,
     state: dict[str, Any] | None = None,
+    chat: ChatModel | None = None,
 ) -> PracticeMode:
     """Build the mode object for a session (restoring ``state`` when resuming)."""
     if mode == "readalong":
@@ -291,6 +303,12 @@ def make_mode(
         if persona is None:
             raise ValueError("the AI customer mode needs a persona")
         return FreeformMode(
-            scenario, persona, embedder, seed=seed, customer_lines=customer_lines, state=state
+            scenario,
+            persona,
+            embedder,
+            seed=seed,
+            customer_lines=customer_lines,
+            state=state,
+            chat=chat,
         )
     raise ValueError(f"unknown mode {mode!r}; use readalong, recitation, scripted or freeform")

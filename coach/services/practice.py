@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.accounts import Role
-from coach.backends.ports import Embedder, Transcriber
+from coach.backends.ports import ChatModel, Embedder, Transcriber
 from coach.errors import CoachError, NotFoundError
 from coach.personas.model import Persona
 from coach.practice.modes import ModeStep, PracticeMode, make_mode
@@ -45,6 +45,7 @@ class TurnResult:
     marks: dict[str, Any] | None = None
     ended_by: str | None = None
     detected: list[str] = field(default_factory=list)
+    notice: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for the CLI, UI and API."""
@@ -101,6 +102,20 @@ class PracticeService:
             ]
             return row, scenario, persona, turns
 
+    def _chat(self) -> ChatModel | None:
+        settings = self.runtime.settings
+        if not settings.llm_configured:
+            return None
+        from coach.backends.openai_chat import OpenAIChatModel
+
+        assert settings.llm_base_url is not None and settings.llm_model is not None
+        return OpenAIChatModel(
+            base_url=settings.llm_base_url,
+            model=settings.llm_model,
+            api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+            timeout_s=settings.llm_timeout_s,
+        )
+
     def _mode(self, row: Any, scenario: Scenario, persona: Persona | None) -> PracticeMode:
         state = dict(row.state or {})
         return make_mode(
@@ -112,6 +127,7 @@ class PracticeService:
             hints=bool(state.get("hints", True)),
             customer_lines=self._customer_lines,
             state=state.get("mode"),
+            chat=self._chat() if row.engine == "llm" else None,
         )
 
     def _save_step(self, session_id: str, mode: PracticeMode, step: ModeStep, hints: bool) -> None:
@@ -140,8 +156,23 @@ class PracticeService:
         seed: int = 0,
         hints: bool = True,
         assignment_id: int | None = None,
+        engine: str = "auto",
     ) -> Started:
-        """Start a session; the customer picks up (or the first line is shown)."""
+        """Start a session; the customer picks up (or the first line is shown).
+
+        ``engine``: ``builtin``, ``llm`` (needs COACH_LLM_BASE_URL and COACH_LLM_MODEL) or
+        ``auto`` (the LLM when one is configured).
+        """
+        if engine not in ("auto", "builtin", "llm"):
+            raise ValueError(f"unknown engine {engine!r}; use auto, builtin or llm")
+        if engine == "llm" and not self.runtime.settings.llm_configured:
+            raise CoachError(
+                "no LLM is configured: set COACH_LLM_BASE_URL and COACH_LLM_MODEL, or use --engine builtin"
+            )
+        if engine == "auto":
+            engine = (
+                "llm" if self.runtime.settings.llm_configured and mode == "freeform" else "builtin"
+            )
         with self.runtime.transaction() as session:
             user = users_repo.get_user_by_username(session=session, username=username)
             if user is None:
@@ -176,6 +207,7 @@ class PracticeService:
                 persona_id=persona_id,
                 assignment_id=assignment_id,
                 seed=seed,
+                engine=engine,
             )
             session_id = row.id
         step = practice_mode.opening()
@@ -228,7 +260,13 @@ class PracticeService:
             marks=step.marks,
             ended_by=step.ended_by,
             detected=step.detected,
+            notice=step.notice,
         )
+        if step.notice and "did not answer" in step.notice:
+            # Don't make the rep wait for a dead server every turn: go on with the built-in
+            # customer for the rest of this session (a new session tries the LLM again).
+            with self.runtime.transaction() as session:
+                sessions_repo.set_engine(session=session, session_id=session_id, engine="builtin")
         if step.ended_by is not None:
             self.end(session_id, ended_by=step.ended_by)
         return result

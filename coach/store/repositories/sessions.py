@@ -103,6 +103,15 @@ def update_state(*, session: Session, session_id: str, state: dict[str, Any]) ->
     session.flush()
 
 
+def set_engine(*, session: Session, session_id: str, engine: str) -> None:
+    """Switch the engine that plays the customer (e.g. to ``builtin`` when the LLM is down)."""
+    practice = session.get(PracticeSessionRow, session_id)
+    if practice is None:
+        raise NotFoundError(f"no practice session with id {session_id!r}")
+    practice.engine = engine
+    session.flush()
+
+
 def end_session(
     *, session: Session, session_id: str, ended_by: str, status: str = "completed"
 ) -> PracticeSessionRow:
