@@ -1,13 +1,12 @@
 import socket
 
 from coach.backends.fake import FakeChatModel, FakeEmbedder
-from coach.backends.openai_chat import OpenAIChatModel
 from coach.content.catalog import load_catalog
 from coach.personas.engine import BuiltinPersona
 from coach.personas.llm_persona import LLMPersona
 from coach.services.practice import PracticeService
-from coach.settings import Settings
 from coach.services.runtime import open_runtime
+from coach.settings import Settings
 from tests.conftest import SEEDS
 from tests.support.fake_openai import fake_openai
 
