@@ -16,7 +16,7 @@ import numpy as np
 from coach.backends.ports import Embedder
 from coach.evaluator.scoring import ability_of
 from coach.scenarios.model import Scenario
-from coach.text.acts import is_open_question, is_question, time_specificity
+from coach.text.acts import is_open_question, is_question, strip_fillers, time_specificity
 
 _EXAMPLES: dict[str, dict[str, list[str]]] = {
     "greeting": {
@@ -187,7 +187,8 @@ class MoveClassifier:
             return "off_topic", 1.0
         if is_rude(text) or _PUSHY.search(text):
             return "rude", 1.0
-        vector = self.embedder.embed_queries([text])[0]
+        # The same filler-free text the key point detector embeds, so one vector serves both.
+        vector = self.embedder.embed_queries([strip_fillers(text, self.language)])[0]
         scores = self._example_vectors @ vector
         best: dict[str, float] = {}
         for label, score in zip(self.labels, scores, strict=True):
