@@ -1,0 +1,111 @@
+"""The Whisper adapter's own logic, without loading the model."""
+
+import numpy as np
+import pytest
+
+from coach.backends.ports import Transcriber
+from coach.backends.whisper_transcriber import (
+    FULL_FRAMES,
+    WhisperTranscriber,
+    compression_ratio,
+    encoder_frames,
+    looks_repetitive,
+    resolve_model_path,
+)
+from coach.settings import Settings
+from coach.speech.errors import NoSpeechError, SpeechModelError, UnsupportedLanguageError
+from coach.speech.language import clean_chinese, normalise_language, to_simplified
+
+
+def padded(content_frames):
+    features = np.zeros((80, FULL_FRAMES), np.float32)
+    features[:, :content_frames] = -0.5
+    return features
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [(0, 1000), (120, 1000), (700, 1000), (701, 1100), (1234, 1600), (2800, 3000), (3000, 3000)],
+)
+def test_encoder_sees_the_speech_plus_three_seconds_at_least_ten(content, expected):
+    assert encoder_frames(padded(content)) == expected
+    assert encoder_frames(padded(content)[None]) == expected
+
+
+def test_loops_are_spotted():
+    looped = "how long does it take each morning " * 3
+    assert looks_repetitive("Hi Dana. " + looped, language="en")
+    assert not looks_repetitive("No, no, no. I said no.", language="en")
+    assert not looks_repetitive("It was the first great sorrow of his life.", language="en")
+    assert looks_repetitive("我们可以我们可以我们可以", language="zh")
+    assert not looks_repetitive("哈哈哈，好的好的。", language="zh")
+    assert compression_ratio("la " * 50) > 2.4 > compression_ratio("And so my fellow Americans")
+
+
+def test_languages():
+    assert normalise_language(None) is None and normalise_language("auto") is None
+    assert normalise_language("EN") == "en" and normalise_language("en-US") == "en"
+    assert normalise_language("zh-CN") == "zh" and normalise_language("cmn") == "zh"
+    with pytest.raises(UnsupportedLanguageError, match="en .*zh"):
+        normalise_language("fr")
+
+
+def test_chinese_comes_out_simplified_without_pause_spaces():
+    assert to_simplified("廣州市房地產中介協會") == "广州市房地产中介协会"
+    assert clean_chinese("廣州市 佛地產 中間協會分析") == "广州市佛地产中间协会分析"
+    assert clean_chinese("我们用 CRM 系统") == "我们用 CRM 系统"
+    assert to_simplified("") == ""
+
+
+def test_silence_never_reaches_the_model():
+    # A model path that does not exist: had it been loaded, the error would differ.
+    transcriber = WhisperTranscriber("/no/such/model")
+    with pytest.raises(NoSpeechError, match="no speech heard"):
+        transcriber.transcribe(np.zeros(16000, np.float32), language="en")
+    with pytest.raises(NoSpeechError):
+        transcriber.transcribe(np.zeros(0, np.float32))
+
+
+def test_unknown_model_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(SpeechModelError, match="no model folder"):
+        resolve_model_path(str(tmp_path / "nope" / "model"), tmp_path)
+    with pytest.raises(SpeechModelError, match="model.bin"):
+        resolve_model_path(str(tmp_path), tmp_path)
+    assert resolve_model_path("tiny.en", tmp_path) == ("tiny.en", True)
+
+
+def test_built_from_settings(tmp_path):
+    settings = Settings(
+        data_dir=tmp_path, stt_device="cpu", stt_compute_type="int8_float32", max_audio_s=30
+    )
+    transcriber = WhisperTranscriber.from_settings(settings, beam_size=5)
+    assert isinstance(transcriber, Transcriber)
+    assert (transcriber.model, transcriber.compute_type, transcriber.beam_size) == (
+        "base",
+        "int8_float32",
+        5,
+    )
+    assert transcriber.max_seconds == 30 and transcriber.data_dir == tmp_path
+
+
+def seg(text, words):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        text=text,
+        words=[SimpleNamespace(word=w, start=s, end=e, probability=p) for w, s, e, p in words],
+    )
+
+
+def test_made_up_segments_are_dropped():
+    from coach.backends.whisper_transcriber import is_hallucination
+
+    heard = seg("广州市", [("广", 0.1, 0.6, 0.7), ("州", 0.6, 0.8, 0.98), ("市", 0.8, 1.0, 0.9)])
+    squeezed = seg(
+        "房地产", [("房", 4.25, 4.25, 0.99), ("地", 4.25, 4.25, 0.99), ("产", 4.25, 4.25, 0.99)]
+    )
+    unsure = seg("中介", [("中", 3.7, 3.9, 0.01), ("介", 3.9, 4.1, 0.08)])
+    looping = seg("la la la la la la la la la la la la", [])
+    assert not is_hallucination(heard, "zh")
+    assert is_hallucination(squeezed, "zh") and is_hallucination(unsure, "zh")
+    assert is_hallucination(looping, "en") and not is_hallucination(seg("Yes.", []), "en")
