@@ -214,6 +214,7 @@ def users_list(
 # (registrations go here)
 from coach.cli import evaluation as _evaluation  # noqa: E402,F401
 from coach.cli import practice as _practice  # noqa: E402,F401
+from coach.cli import speech as _speech  # noqa: E402,F401
 
 
 def main() -> None:
