@@ -84,3 +84,23 @@ def test_interactive_session_in_the_terminal(initialised):
     )
     assert result.exit_code == 0, result.output
     assert "customer>" in result.output and "Score:" in result.output
+
+
+def test_audio_turns_from_a_folder_of_recordings(initialised, tmp_path):
+    folder = tmp_path / "turns"
+    folder.mkdir()
+    lines = ["Hi Dana, this is Alex from FleetFlow.", "How do you handle quotes today?"]
+    for number, line in enumerate(lines):
+        spoken = runner.invoke(
+            app, ["speak", line, "--language", "en", "--out", str(folder / f"{number:02d}.wav")]
+        )
+        assert spoken.exit_code == 0, spoken.output
+    result = runner.invoke(
+        app,
+        ["practice", "--scenario", "crm-logistics-discovery", "--audio-dir", str(folder), "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    rep_turns = [t for t in data["turns"] if t["speaker"] == "rep"]
+    assert len(rep_turns) == 2 and "fleet" in rep_turns[0]["text"].lower()
+    assert rep_turns[1]["end"] > 0
