@@ -40,6 +40,7 @@ _T: dict[str, dict[str, Any]] = {
             "figure or customer result": "a figure or a customer result",
             "answer to a customer worry": "to answer a worry the customer voiced",
             "link to what the customer said": "a link to what the customer told you",
+            "acknowledgement": 'to acknowledge the worry first ("that\'s fair", "I hear you")',
         },
     },
     "zh": {
@@ -64,6 +65,7 @@ _T: dict[str, dict[str, Any]] = {
             "figure or customer result": "给出数据或真实客户结果",
             "answer to a customer worry": "回应客户提出的顾虑",
             "link to what the customer said": "结合客户刚才说的情况",
+            "acknowledgement": "先认同客户的感受（“我理解”“换我也会担心”）",
         },
     },
 }

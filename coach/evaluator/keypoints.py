@@ -25,6 +25,7 @@ from coach.backends.ports import Embedder
 from coach.evaluator.units import Unit, rep_units
 from coach.scenarios.model import KeyPoint, Scenario
 from coach.text.acts import (
+    acknowledges,
     declines,
     has_evidence,
     has_number,
@@ -81,12 +82,13 @@ class ActProfile:
     evidence: bool = False
     answers_concern: bool = False
     ties_to_customer: bool = False
+    acknowledges: bool = False
     allows_negation: bool = False
 
     @property
     def specific(self) -> bool:
         """True when the point hinges on a distinctive act (open question, time, figure)."""
-        return self.open_question or self.concrete_time or self.evidence
+        return self.open_question or self.concrete_time or self.evidence or self.acknowledges
 
     def missing(self, text: str, unit: Unit, language: str) -> list[str]:
         """The required acts that ``text`` (said in ``unit``'s context) does not perform."""
@@ -105,6 +107,8 @@ class ActProfile:
             gaps.append("answer to a customer worry")
         if self.ties_to_customer and not _overlaps_customer(text, unit.customer_before, language):
             gaps.append("link to what the customer said")
+        if self.acknowledges and not acknowledges(text, language):
+            gaps.append("acknowledgement")
         return gaps
 
 
@@ -117,6 +121,9 @@ _TIME_CUES = re.compile(
 _EVIDENCE_CUES = re.compile(
     r"\bcase stud|\bcustomer result|\bproof\b|\bevidence|\breference customer|\bmeasured result|"
     r"数据|案例|证据|真实结果|学员结果|真实案例"
+)
+_ACK_CUES = re.compile(
+    r"acknowledg|empath|validat|recogni[sz]es? the (?:worry|feeling|concern)|共情|理解|认同|安抚|体会"
 )
 _CONCERN_CUES = re.compile(
     r"objection|concern|worry|worries|push ?back|hesitat|异议|顾虑|担心|疑虑|疑问|抗拒|担忧"
@@ -150,6 +157,8 @@ def act_profile(point: KeyPoint, language: str) -> ActProfile:
         evidence=bool(_EVIDENCE_CUES.search(desc)) and evidence_share >= 0.5,
         answers_concern=bool(_CONCERN_CUES.search(desc)),
         ties_to_customer=bool(_TIE_CUES.search(desc)),
+        acknowledges=bool(_ACK_CUES.search(desc))
+        and share(lambda e: acknowledges(e, language)) >= 0.5,
         allows_negation=share(lambda e: declines(e, language)) >= 0.3,
     )
 

@@ -245,3 +245,26 @@ def strip_fillers(text: str, language: str) -> str:
 def is_chinese(text: str) -> bool:
     """True when the text contains Chinese characters."""
     return bool(HAN.search(text))
+
+
+# --- acknowledging a feeling or a worry -----------------------------------------------------
+
+_EN_ACK = re.compile(
+    r"\b(?:i hear you|i get (?:it|that)|(?:totally|completely|very|that is|thats|that's) fair|i hear that|that's (?:fair|a fair|a good|a real|a legit|totally fair|completely fair|understandable|a reasonable)|"
+    r"(?:that |it )?makes (?:total |complete )?sense|i understand|(?:totally|completely|very) understandable|fair (?:point|enough|question|worry|concern)|"
+    r"i can (?:see|imagine|understand) why|i'd (?:be|feel|worry|push back)[\w\s]{0,20}too|i would (?:be|feel)[\w\s]{0,20}too|"
+    r"must (?:be|feel|sting|have been)|sounds (?:frustrating|hard|tough|stressful|like a lot)|you're (?:not alone|right to)|"
+    r"good (?:instinct|question)|no wonder|that's (?:rough|horrible|hard|tough|frustrating|stressful)|a lot of (?:people|our clients|patients) (?:feel|worry|ask))"
+)
+_ZH_ACK = re.compile(
+    r"理解|明白您|能体会|感同身受|换(?:我|谁)也|确实|您说得(?:对|有道理)|有道理|难怪|不容易|正常|我懂|是啊|对对|"
+    r"您的(?:担心|顾虑|考虑)|这个(?:担心|顾虑)|没关系|辛苦|"
+    r"担心(?:是|也是)(?:正常|对)|很多(?:家长|客户|人|学员)(?:都|也)|放心|别着急|我知道"
+)
+
+
+def acknowledges(sentence: str, language: str) -> bool:
+    """True when the rep acknowledges a feeling or a worry ("I hear you", "我理解")."""
+    if language == "zh":
+        return bool(_ZH_ACK.search(sentence))
+    return bool(_EN_ACK.search(sentence.lower().replace("’", "'")))

@@ -108,3 +108,21 @@ def test_sentences():
     assert split_sentences("It costs $49.50 per user. OK.") == ["It costs $49.50 per user.", "OK."]
     long = "word, " * 80
     assert all(len(s) <= 230 for s in split_sentences(long))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "expected"),
+    [
+        ("I hear you, thirty-five is real money.", "en", True),
+        ("yeah no thats fair i mean", "en", True),
+        ("I can see why that worries you.", "en", True),
+        ("It's just a chat really.", "en", False),
+        ("我理解您的顾虑。", "zh", True),
+        ("很多家长都担心这个。", "zh", True),
+        ("我们的课程很好。", "zh", False),
+    ],
+)
+def test_acknowledging(sentence, language, expected):
+    from coach.text.acts import acknowledges
+
+    assert acknowledges(sentence, language) is expected
