@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Text, cast, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from coach.clip_library.model import TAG_KINDS
@@ -46,8 +47,13 @@ def create_call(
     duration_s: float | None = None,
     imported_by: int | None = None,
     call_id: str | None = None,
+    created_at: datetime | None = None,
 ) -> CallRow:
-    """Store an imported call (its transcript turns, and audio path if any)."""
+    """Store an imported call (its transcript turns, and audio path if any).
+
+    ``created_at`` is when the call took place, when known (mining trends use it); it
+    defaults to now.
+    """
     row = CallRow(
         title=title,
         language=language,
@@ -62,6 +68,8 @@ def create_call(
     )
     if call_id is not None:
         row.id = call_id
+    if created_at is not None:
+        row.created_at = created_at
     session.add(row)
     session.flush()
     return row
@@ -70,6 +78,37 @@ def create_call(
 def get_call_by_hash(*, session: Session, source_hash: str) -> CallRow | None:
     """The call imported from a file with this content hash, or None (for resumable imports)."""
     return session.scalar(select(CallRow).where(CallRow.source_hash == source_hash))
+
+
+def get_call(*, session: Session, call_id: str) -> CallRow:
+    """The imported call with this id; raise NotFoundError if there is none."""
+    row = session.get(CallRow, call_id)
+    if row is None:
+        raise NotFoundError(f"no imported call with id {call_id!r} (see `coach clips calls`)")
+    return row
+
+
+def list_calls(
+    *,
+    session: Session,
+    language: str | None = None,
+    scenario_id: str | None = None,
+    limit: int | None = None,
+) -> list[CallRow]:
+    """Imported calls, newest first (by call date)."""
+    query = select(CallRow).order_by(CallRow.created_at.desc(), CallRow.id)
+    if language is not None:
+        query = query.where(CallRow.language == language)
+    if scenario_id is not None:
+        query = query.where(CallRow.scenario_id == scenario_id)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def count_calls(*, session: Session) -> int:
+    """How many calls were imported."""
+    return session.scalar(select(func.count()).select_from(CallRow)) or 0
 
 
 def _check_tags(tags: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -181,6 +220,58 @@ def list_clips(
     if limit is not None:
         query = query.limit(limit)
     return list(session.scalars(query))
+
+
+def set_tags(*, session: Session, clip_id: str, tags: Iterable[tuple[str, str]]) -> ClipRow:
+    """Replace a clip's tags (kinds checked as in :func:`upsert_clip`)."""
+    wanted = _check_tags(tags)
+    row = get_clip(session=session, clip_id=clip_id)
+    if [(tag.kind, tag.value) for tag in row.tags] != wanted:
+        row.tags.clear()
+        session.flush()
+        row.tags.extend(ClipTagRow(kind=kind, value=value) for kind, value in wanted)
+        session.flush()
+    return row
+
+
+def library_fingerprint(*, session: Session) -> tuple[Any, ...]:
+    """A cheap summary that changes when clips, their text or their tags change.
+
+    Counts, the newest creation time and summed text lengths: processes that cache a
+    search index compare it to know when to reload (an edit that keeps every length the
+    same is missed until the next change; ``coach clips reindex`` forces a reload).
+    """
+    clip_stats = session.execute(
+        select(
+            func.count(),
+            func.max(ClipRow.created_at),
+            func.coalesce(func.sum(func.length(ClipRow.title)), 0),
+            func.coalesce(func.sum(func.length(ClipRow.notes)), 0),
+            func.coalesce(func.sum(func.length(cast(ClipRow.turns, Text))), 0),
+        )
+    ).one()
+    tag_stats = session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.max(ClipTagRow.id), 0),
+            func.coalesce(func.sum(func.length(ClipTagRow.value)), 0),
+        )
+    ).one()
+    stamp = clip_stats[1].isoformat() if clip_stats[1] is not None else None
+    return (
+        int(clip_stats[0]),
+        stamp,
+        int(clip_stats[2]),
+        int(clip_stats[3]),
+        int(clip_stats[4]),
+        *(int(v) for v in tag_stats),
+    )
+
+
+def like_counts(*, session: Session) -> dict[str, int]:
+    """How many likes each liked clip has (clips without likes are left out)."""
+    query = select(ClipLikeRow.clip_id, func.count()).group_by(ClipLikeRow.clip_id)
+    return {clip_id: int(count) for clip_id, count in session.execute(query)}
 
 
 def count_clips(*, session: Session) -> int:
