@@ -212,6 +212,7 @@ def users_list(
 
 # Command modules register themselves on `app` when imported.
 # (registrations go here)
+from coach.cli import clips as _clips  # noqa: E402,F401
 from coach.cli import evaluation as _evaluation  # noqa: E402,F401
 from coach.cli import practice as _practice  # noqa: E402,F401
 from coach.cli import speech as _speech  # noqa: E402,F401
