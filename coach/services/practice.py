@@ -15,13 +15,13 @@ from typing import Any
 from coach.accounts import Role
 from coach.backends.ports import ChatModel, Embedder, Transcriber
 from coach.errors import CoachError, NotFoundError
+from coach.personas.engine import CustomerLines
 from coach.personas.model import Persona
 from coach.practice.modes import ModeStep, PracticeMode, make_mode
 from coach.scenarios.model import Scenario
 from coach.security import require
 from coach.services import evaluation
 from coach.services.runtime import Runtime
-from coach.store.repositories import clips as clips_repo
 from coach.store.repositories import content as content_repo
 from coach.store.repositories import scorecards as scorecards_repo
 from coach.store.repositories import sessions as sessions_repo
@@ -78,15 +78,17 @@ class PracticeService:
         self.runtime = runtime
         self.embedder = embedder or evaluation.default_embedder()
         self.transcriber = transcriber
+        self._lines: CustomerLines | None = None
 
     # -- helpers -------------------------------------------------------------------------
 
     def _customer_lines(self, scenario_id: str, objection: str) -> list[str]:
-        with self.runtime.transaction() as session:
-            clips = clips_repo.list_clips(
-                session=session, scenario_id=scenario_id, tag=("objection", objection)
-            )
-            return [t["text"] for clip in clips for t in clip.turns if t.get("speaker") == CUSTOMER]
+        """Real customer lines voicing this objection, from the clip library (loaded once)."""
+        if self._lines is None:
+            from coach.services import clips as clips_service
+
+            self._lines = clips_service.customer_lines_lookup(self.runtime) or (lambda _s, _o: [])
+        return self._lines(scenario_id, objection)
 
     def _load(self, session_id: str) -> tuple[Any, Scenario, Persona | None, list[Turn]]:
         with self.runtime.transaction() as session:
