@@ -80,3 +80,43 @@ def test_built_router_follows_the_settings(tmp_path):
     chunks = list(r.synthesize("One. Two.", language="en", speed=1.2))
     assert [c.text for c in chunks] == ["One.", "Two."]
     r.warm_up(("en", "zh"))
+
+
+def test_kokoro_cuts_a_long_first_sentence_after_its_first_clause():
+    from coach.backends.kokoro_synthesizer import KokoroSynthesizer
+
+    kokoro = KokoroSynthesizer()
+    assert kokoro.pieces("我们现在用的是表格，挺麻烦的。不过换系统也不容易。") == [
+        "我们现在用的是表格，",
+        "挺麻烦的。",
+        "不过换系统也不容易。",
+    ]
+    assert kokoro.pieces("好的，行。") == ["好的，行。"]  # too short to be worth a cut
+    assert kokoro.pieces("价格太贵了。能便宜吗？") == ["价格太贵了。", "能便宜吗？"]
+    assert KokoroSynthesizer(clause_first=False).pieces("我们现在用的是表格，挺麻烦的。") == [
+        "我们现在用的是表格，挺麻烦的。"
+    ]
+    assert kokoro.pieces("") == []
+
+
+def test_kokoro_voice_names_map_to_the_shipped_styles():
+    from coach.backends.kokoro_synthesizer import resolve_voice
+    from coach.speech.errors import UnsupportedVoiceError
+
+    shipped = {"jf_nezumi": 1, "jm_kumo": 2, "jf_alpha": 3}
+    assert resolve_voice(None, shipped) == "jf_nezumi"
+    assert resolve_voice("zm_yunyang", shipped) == "jm_kumo"
+    assert resolve_voice("zf_xiaoxiao", shipped) == "jf_nezumi"
+    assert resolve_voice("jf_alpha", shipped) == "jf_alpha"
+    with pytest.raises(UnsupportedVoiceError, match="zf_xiaoxiao"):
+        resolve_voice("nobody", shipped)
+
+
+def test_piper_refuses_other_languages_and_unknown_voices():
+    from coach.backends.piper_synthesizer import PiperSynthesizer
+    from coach.speech.errors import UnsupportedVoiceError
+
+    with pytest.raises(UnsupportedLanguageError, match="English only"):
+        list(PiperSynthesizer().synthesize("你好。", language="zh"))
+    with pytest.raises(UnsupportedVoiceError, match="joe"):
+        list(PiperSynthesizer(voice="nobody").synthesize("Hi.", language="en"))
