@@ -190,3 +190,24 @@ def test_cli_speak_then_transcribe(shared_data, tmp_path, language, text, limit)
 def test_cli_transcribes_a_fixture(shared_data):
     result = runner.invoke(app, ["transcribe", str(FIXTURES / "en-jfk.flac")])
     assert result.exit_code == 0 and "ask not what your country can do for you" in result.stdout
+
+
+def test_live_transcription_matches_the_whole_turn(transcriber):
+    from coach.speech.live import LiveTranscription
+
+    text = "Hi Dana, this is Alex from Fleet Flow. How do you plan your delivery routes today?"
+    chunks = list(PiperSynthesizer().synthesize(text, language="en"))
+    pause = np.zeros(int(0.4 * SAMPLE_RATE), np.float32)
+    audio = np.concatenate(
+        [resample(chunks[0].samples, 22050), pause, resample(chunks[1].samples, 22050)]
+    )
+    live = LiveTranscription(transcriber, language="en")
+    step = SAMPLE_RATE // 10
+    for start in range(0, len(audio), step):
+        live.feed(audio[start : start + step])
+        live.wait()
+    result = live.finish()
+    assert live.phrases_in_background >= 1
+    # Each phrase is decoded without the others as context: "Hi Dana" came back "Hydena" here.
+    assert error_rate(text, result.text, language="en") <= 0.25, result.text
+    assert [s.start for s in result.segments] == sorted(s.start for s in result.segments)
