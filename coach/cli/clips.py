@@ -41,6 +41,26 @@ def _echo_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+class _Bar:
+    """A progress bar on stderr, opened on the first report (stdout stays clean for --json)."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int, *_: Any) -> None:
+        if self.bar is None:
+            self.bar = typer.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
 def _span(text: str, what: str) -> tuple[float, float]:
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*[-:]\s*(\d+(?:\.\d+)?)\s*", text)
     if not match:
@@ -74,15 +94,7 @@ def clips_import(
         raise fail(ValueError("--rep-channel is left or right"))
     if language not in (None, "en", "zh"):
         raise fail(ValueError("--language is en or zh"))
-    bar: Any = None
-
-    def progress(done: int, total: int, item: Any) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = typer.progressbar(length=total, label="importing", file=sys.stderr)
-            bar.__enter__()
-        bar.update(1)
-
+    bar = _Bar("importing")
     try:
         summary = clips.import_calls(
             _runtime(),
@@ -92,14 +104,13 @@ def clips_import(
             language=language,
             rep=rep,
             rep_channel="right" if rep_channel == "right" else "left",
-            progress=progress,
+            progress=bar,
             clip_whole_calls=clip_whole_calls,
         )
     except (CoachError, ValueError) as error:
         raise fail(error) from error
     finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+        bar.close()
     if as_json:
         _echo_json(summary.model_dump())
     else:
@@ -279,6 +290,7 @@ def clips_search(
     """Search clips by meaning and by exact words; show the matching sentences."""
     from coach.services import clips
 
+    bar = _Bar("indexing the clip library")
     try:
         results = clips.search(
             _runtime(),
@@ -289,9 +301,12 @@ def clips_search(
             scenario=scenario,
             k=k,
             mode=mode,  # type: ignore[arg-type]
+            progress=bar,
         )
     except (CoachError, ValueError) as error:
         raise fail(error) from error
+    finally:
+        bar.close()
     if as_json:
         _echo_json([r.as_json() for r in results])
         return
@@ -473,8 +488,11 @@ def clips_reindex(user: User = None) -> None:
     """Rebuild the search index from the database (embeds every clip again)."""
     from coach.services import clips
 
+    bar = _Bar("indexing")
     try:
-        report = clips.reindex(_runtime(), actor=user)
+        report = clips.reindex(_runtime(), actor=user, progress=bar)
     except CoachError as error:
         raise fail(error) from error
+    finally:
+        bar.close()
     typer.echo(f"indexed {report.upserted} clips in {report.target}")

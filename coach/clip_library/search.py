@@ -15,7 +15,7 @@ database (only what changed), and :func:`rebuild_index` makes it again from scra
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -79,7 +79,16 @@ class SyncReport:
     total: int
 
 
-def _upsert(index: ClipIndex, documents: Sequence[ClipDocument], batch: int = 256) -> None:
+IndexProgress = Callable[[int, int], None]
+"""Called as clips are embedded into the index: (done, total)."""
+
+
+def _upsert(
+    index: ClipIndex,
+    documents: Sequence[ClipDocument],
+    progress: IndexProgress | None = None,
+    batch: int = 32,
+) -> None:
     for start in range(0, len(documents), batch):
         part = documents[start : start + batch]
         index.upsert(
@@ -87,6 +96,8 @@ def _upsert(index: ClipIndex, documents: Sequence[ClipDocument], batch: int = 25
             [doc.index_text for doc in part],
             [doc.index_metadata() for doc in part],
         )
+        if progress is not None:
+            progress(start + len(part), len(documents))
 
 
 def sync_index(
@@ -94,6 +105,7 @@ def sync_index(
     documents: Sequence[ClipDocument],
     *,
     known: Mapping[str, str] | None = None,
+    progress: IndexProgress | None = None,
 ) -> SyncReport:
     """Bring the vector index in line with ``documents``, embedding only what changed.
 
@@ -107,18 +119,22 @@ def sync_index(
     if stored is None:
         if index.count() == len(wanted):
             return SyncReport(0, 0, len(wanted))
-        _upsert(index, list(wanted.values()))
+        _upsert(index, list(wanted.values()), progress)
         return SyncReport(len(wanted), 0, len(wanted))
     changed = [doc for cid, doc in wanted.items() if stored.get(cid) != doc.content_hash]
     gone = [cid for cid in stored if cid not in wanted]
     if gone:
         index.delete(gone)
-    _upsert(index, changed)
+    _upsert(index, changed, progress)
     return SyncReport(len(changed), len(gone), len(wanted))
 
 
 def rebuild_index(
-    index: ClipIndex, documents: Sequence[ClipDocument], *, previous_ids: Iterable[str] = ()
+    index: ClipIndex,
+    documents: Sequence[ClipDocument],
+    *,
+    previous_ids: Iterable[str] = (),
+    progress: IndexProgress | None = None,
 ) -> SyncReport:
     """Empty the vector index and embed every document again."""
     removed = 0
@@ -129,7 +145,7 @@ def rebuild_index(
         stale = list(previous_ids)
         index.delete(stale)
         removed = len(stale)
-    _upsert(index, list(documents))
+    _upsert(index, list(documents), progress)
     return SyncReport(len(documents), removed, len(documents))
 
 

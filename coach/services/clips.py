@@ -35,6 +35,7 @@ from coach.clip_library.documents import ClipDocument, SearchFilters, parse_tag
 from coach.clip_library.search import (
     SEARCH_MODES,
     ClipSearcher,
+    IndexProgress,
     SearchMode,
     rebuild_index,
     sync_index,
@@ -216,8 +217,12 @@ class ClipEngine:
         with self._lock:
             self._checked = 0.0
 
-    def searcher(self, runtime: Runtime) -> ClipSearcher:
-        """The searcher over the current clips, reloaded when they changed."""
+    def searcher(self, runtime: Runtime, progress: IndexProgress | None = None) -> ClipSearcher:
+        """The searcher over the current clips, reloaded when they changed.
+
+        ``progress`` hears about clips being embedded into the index (the first search
+        after ``coach init`` embeds the whole library).
+        """
         with self._lock:
             now = time.monotonic()
             if self._searcher is not None and now - self._checked < self.refresh_s:
@@ -228,20 +233,22 @@ class ClipEngine:
                     self._checked = now
                     return self._searcher
                 documents = _documents(session)
-            sync_index(self.index, documents, known=self._hashes)
+            sync_index(self.index, documents, known=self._hashes, progress=progress)
             self._hashes = {doc.clip_id: doc.content_hash for doc in documents}
             self._searcher = ClipSearcher(self.index, documents, embedder=self.embedder)
             self._fingerprint = fingerprint
             self._checked = time.monotonic()
             return self._searcher
 
-    def rebuild(self, runtime: Runtime) -> IndexReport:
+    def rebuild(self, runtime: Runtime, progress: IndexProgress | None = None) -> IndexReport:
         """Empty the vector index and embed every clip again from the database."""
         with self._lock:
             with runtime.transaction() as session:
                 fingerprint = clips_repo.library_fingerprint(session=session)
                 documents = _documents(session)
-            report = rebuild_index(self.index, documents, previous_ids=list(self._hashes or {}))
+            report = rebuild_index(
+                self.index, documents, previous_ids=list(self._hashes or {}), progress=progress
+            )
             self._hashes = {doc.clip_id: doc.content_hash for doc in documents}
             self._searcher = ClipSearcher(self.index, documents, embedder=self.embedder)
             self._fingerprint = fingerprint
@@ -670,6 +677,7 @@ def search(
     k: int = 10,
     mode: SearchMode = "hybrid",
     engine: ClipEngine | None = None,
+    progress: IndexProgress | None = None,
 ) -> list[SearchResult]:
     """Clips by meaning and by exact words, with highlights and like counts.
 
@@ -682,7 +690,7 @@ def search(
     runtime.require_initialised()
     with runtime.transaction() as session:
         user = _act(session, actor, "clips.read")
-    searcher = _engine(runtime, engine).searcher(runtime)
+    searcher = _engine(runtime, engine).searcher(runtime, progress)
     hits = searcher.search(
         query,
         k=k,
@@ -722,13 +730,17 @@ def search(
 
 
 def reindex(
-    runtime: Runtime, *, actor: str | None = None, engine: ClipEngine | None = None
+    runtime: Runtime,
+    *,
+    actor: str | None = None,
+    engine: ClipEngine | None = None,
+    progress: IndexProgress | None = None,
 ) -> IndexReport:
     """Rebuild the vector index from the database (trainers and admins)."""
     runtime.require_initialised()
     with runtime.transaction() as session:
         _act(session, actor, "clips.write")
-    return _engine(runtime, engine).rebuild(runtime)
+    return _engine(runtime, engine).rebuild(runtime, progress)
 
 
 # --- likes, favourites -------------------------------------------------------------------

@@ -165,6 +165,11 @@ def test_assign_and_mark_done(seeded_runtime):
 
 def test_engine_sees_changes_and_reindex_rebuilds(seeded_runtime, fake_engine, tmp_path):
     rt = seeded_runtime
+    heard = []
+    clips.search(
+        rt, "price", engine=fake_engine, progress=lambda done, total: heard.append((done, total))
+    )
+    assert heard[-1] == (48, 48) and len(heard) > 1
     first = fake_engine.searcher(rt)
     assert len(first.documents) == 48 and fake_engine.index.count() == 48
     assert fake_engine.searcher(rt) is first
