@@ -1,7 +1,8 @@
 """Which synthesizer speaks: by language and by the persona's voice (engine, voice, speed).
 
 The router is itself a ``Synthesizer``. Engines are created on first use, so an English-only
-session never loads the Mandarin model. A persona whose engine does not speak the session's
+session never loads the Mandarin model. What it speaks is kept in a small LRU cache (a
+persona repeats lines from its bank), and ``prefetch`` fills that cache in the background. A persona whose engine does not speak the session's
 language, or is not installed, falls back to that language's default engine (with the
 persona's speed) instead of failing mid-call.
 """
@@ -11,7 +12,9 @@ from __future__ import annotations
 import inspect
 import logging
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +40,12 @@ class SpeechRouter:
         *,
         defaults: Mapping[str, str] | None = None,
         engine_languages: Mapping[str, frozenset[str]] | None = None,
+        cache_size: int = 256,
     ):
+        self._cache: OrderedDict[tuple[Any, ...], tuple[AudioChunk, ...]] = OrderedDict()
+        self._cache_size = cache_size
+        self._cache_lock = threading.Lock()
+        self._prefetcher: ThreadPoolExecutor | None = None
         self._factories = dict(engines)
         self._engines: dict[str, Synthesizer] = {}
         self._lock = threading.Lock()
@@ -88,12 +96,58 @@ class SpeechRouter:
         chosen = self.choose(language=language, engine=engine)
         if engine and engine != "default" and chosen != engine:
             voice = None  # the persona's voice name belongs to the engine we could not use
-        synthesizer: Any = self.engine(chosen)
         code = language.lower().split("-")[0]
+        key = (chosen, code, voice, speed, text)
+        with self._cache_lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+        if cached is not None:
+            yield from cached
+            return
+        synthesizer: Any = self.engine(chosen)
         if speed is not None and accepts_speed(synthesizer):
-            yield from synthesizer.synthesize(text, language=code, voice=voice, speed=speed)
+            chunks = synthesizer.synthesize(text, language=code, voice=voice, speed=speed)
         else:
-            yield from synthesizer.synthesize(text, language=code, voice=voice)
+            chunks = synthesizer.synthesize(text, language=code, voice=voice)
+        made: list[AudioChunk] = []
+        for chunk in chunks:
+            made.append(chunk)
+            yield chunk
+        if self._cache_size > 0:
+            with self._cache_lock:
+                self._cache[key] = tuple(made)
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+
+    def prefetch(self, texts: Sequence[str], *, language: str, persona_voice: Any = None) -> None:
+        """Synthesise lines the customer is likely to say, in the background, into the cache.
+
+        A persona's replies come from a finite bank, so the lines for the next turn can be
+        made while the rep is still talking; a reply that was prefetched starts at once.
+        """
+        if self._cache_size <= 0 or not texts:
+            return
+        with self._lock:
+            if self._prefetcher is None:
+                self._prefetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tts")
+            prefetcher = self._prefetcher
+        for text in texts:
+            prefetcher.submit(self._prefetch_one, text, language, persona_voice)
+
+    def _prefetch_one(self, text: str, language: str, persona_voice: Any) -> None:
+        try:
+            for _ in self.speak_as(text, language=language, persona_voice=persona_voice):
+                pass
+        except Exception:  # a line that cannot be spoken now fails again, loudly, when asked
+            log.exception("could not prefetch %r", text)
+
+    def wait_for_prefetch(self) -> None:
+        """Block until every prefetched line is made (tests and benchmarks)."""
+        with self._lock:
+            prefetcher, self._prefetcher = self._prefetcher, None
+        if prefetcher is not None:
+            prefetcher.shutdown(wait=True)
 
     def speak_as(self, text: str, *, language: str, persona_voice: Any) -> Iterator[AudioChunk]:
         """Speak as a persona: ``persona_voice`` has ``engine``, ``voice`` and ``speed``."""

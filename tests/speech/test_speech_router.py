@@ -120,3 +120,37 @@ def test_piper_refuses_other_languages_and_unknown_voices():
         list(PiperSynthesizer().synthesize("你好。", language="zh"))
     with pytest.raises(UnsupportedVoiceError, match="joe"):
         list(PiperSynthesizer(voice="nobody").synthesize("Hi.", language="en"))
+
+
+def test_spoken_lines_are_cached_and_prefetched(router):
+    first = list(router.synthesize("Hello there.", language="en"))
+    again = list(router.synthesize("Hello there.", language="en"))
+    piper = router.engine("piper")
+    assert len(piper.calls) == 1 and again == first
+    list(router.synthesize("Hello there.", language="en", speed=1.2))  # another speed: new audio
+    assert len(piper.calls) == 2
+    chunks = router.synthesize("Not finished. Two.", language="en")
+    next(chunks)  # a reply cut short is not cached
+    list(router.synthesize("Not finished. Two.", language="en"))
+    assert len(piper.calls) == 4
+
+    voice = SimpleNamespace(engine="kokoro", voice="zm_yunyang", speed=1.1)
+    router.prefetch(["别绕，直接说。", "行。"], language="zh", persona_voice=voice)
+    router.wait_for_prefetch()
+    kokoro = router.engine("kokoro")
+    assert len(kokoro.calls) == 2
+    list(router.speak_as("行。", language="zh", persona_voice=voice))
+    assert len(kokoro.calls) == 2
+
+
+def test_cache_is_bounded_and_can_be_off():
+    small = SpeechRouter({"piper": Recorder, "kokoro": Recorder}, cache_size=1)
+    list(small.synthesize("One.", language="en"))
+    list(small.synthesize("Two.", language="en"))
+    list(small.synthesize("One.", language="en"))
+    assert len(small.engine("piper").calls) == 3
+    off = SpeechRouter({"piper": Recorder, "kokoro": Recorder}, cache_size=0)
+    list(off.synthesize("One.", language="en"))
+    list(off.synthesize("One.", language="en"))
+    off.prefetch(["One."], language="en")
+    assert len(off.engine("piper").calls) == 2
