@@ -290,6 +290,10 @@ class ClipSearcher:
         """Mark the sentences that share the query's words; else the closest in meaning."""
         wanted = set(terms(query, detect_language(query)))
         weights = {term: self.lexical.idf(term) or 1.0 for term in wanted}
+        # a Chinese character is marked alone only when the query has it alone: else every
+        # 要 and 家 of the sentence would light up
+        pairs = {t for t in wanted if len(t) == 2 and all(_is_han(c) for c in t)}
+        marked = {t for t in wanted if not (len(t) == 1 and any(t in pair for pair in pairs))}
         out: list[SearchHit] = []
         unmatched: list[tuple[int, list[tuple[int, str, str]]]] = []
         for position, hit in enumerate(hits):
@@ -302,7 +306,7 @@ class ClipSearcher:
             scored.sort()
             chosen = sorted(scored[:2], key=lambda item: item[1])
             marks = tuple(
-                Highlight(turn, speaker, mark_terms(sentence, wanted))
+                Highlight(turn, speaker, mark_terms(sentence, marked))
                 for _, _, turn, speaker, sentence in chosen
             )
             if not marks and sentences:
@@ -320,6 +324,10 @@ class ClipSearcher:
                 offset += len(sentences)
                 out[position] = replace(out[position], highlights=(Highlight(turn, speaker, text),))
         return out
+
+
+def _is_han(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff"
 
 
 def _lexical_text(doc: ClipDocument) -> str:

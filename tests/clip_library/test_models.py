@@ -37,7 +37,10 @@ def top(searcher, query, k=5, **filters):
     ("query", "expected"),
     [
         ("patient scared the operation will hurt", "en-hair-trust-01"),
-        ("prospect has a rival CRM subscription and refuses to switch", "en-crm-comp-02"),
+        (
+            "a clinic overseas offered a far lower price with accommodation thrown in",
+            "en-hair-competitor-01",
+        ),
         ("buyer asks us to email a brochure instead of meeting", "en-crm-close-01"),
         ("对方怀疑我们是诈骗电话", "zh-ielts-trust-02"),
         ("妈妈说报名交钱要跟丈夫商量", "zh-ielts-authority-01"),

@@ -116,3 +116,10 @@ def test_results_ignore_index_entries_without_a_document(seed_documents):
     sync_index(index, seed_documents)
     searcher = ClipSearcher(index, seed_documents[:5], embedder=embedder)
     assert set(ids(searcher.search("price", k=10))) <= {d.clip_id for d in seed_documents[:5]}
+
+
+def test_chinese_highlights_mark_pairs_not_lone_common_characters(searcher):
+    hit = searcher.search("跟家里商量", k=5)
+    marked = [h.text for hit in [hit[0]] for h in hit.highlights]
+    assert any("**商量**" in text for text in marked)
+    assert not any("**要**" in text or "**家**" in text for text in marked)
