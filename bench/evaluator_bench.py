@@ -176,13 +176,24 @@ def speed(evaluator: Evaluator, scenario: Any, language: str) -> dict[str, Any]:
             embed_share.append(sum(spent) / total)
     finally:
         embedder.embed_queries = original  # type: ignore[method-assign]
+    # After a practice session the rep's sentences were already embedded turn by turn (the
+    # persona engine and the scripted flow detect key points as the call goes), so the
+    # end-of-session scorecard finds them in the embedder's cache.
+    warm: list[float] = []
+    for _ in range(15):
+        start = time.perf_counter()
+        evaluator.evaluate(scenario, transcript)
+        warm.append((time.perf_counter() - start) * 1000)
     runs.sort()
+    warm.sort()
     return {
         "turns": len(turns),
         "rep_turns": sum(t.is_rep for t in turns),
         "median_ms": round(statistics.median(runs), 1),
         "p90_ms": round(runs[int(len(runs) * 0.9) - 1], 1),
         "embedding_share": round(statistics.median(embed_share), 3),
+        "after_session_median_ms": round(statistics.median(warm), 1),
+        "after_session_p90_ms": round(warm[int(len(warm) * 0.9) - 1], 1),
     }
 
 
@@ -239,7 +250,8 @@ def main() -> int:
     for lang, t in timings.items():
         print(
             f"speed {lang}: 20-turn transcript ({t['rep_turns']} rep turns) median {t['median_ms']} ms, "
-            f"p90 {t['p90_ms']} ms, {t['embedding_share']:.0%} of it embedding"
+            f"p90 {t['p90_ms']} ms, {t['embedding_share']:.0%} of it embedding; "
+            f"after a session (sentences already embedded): median {t['after_session_median_ms']} ms"
         )
     results = {
         "ours": ours,
