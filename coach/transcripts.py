@@ -10,6 +10,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from coach.domain import Language, Strict
 from coach.errors import ContentError, ContentIssue
+from coach.text.normalize import detect_language
 
 REP = "rep"
 CUSTOMER = "customer"
@@ -61,9 +62,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 def guess_language(text: str) -> Language:
     """Return ``zh`` when a fair share of the letters are Chinese characters, else ``en``."""
-    han = len(_HAN.findall(text))
-    latin = len(re.findall(r"[A-Za-z]", text))
-    return "zh" if han and han * 3 >= latin else "en"
+    return "zh" if detect_language(text) == "zh" else "en"
 
 
 def parse_plain_text(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +15,40 @@ from coach.store.models import PersonaRow, ScenarioRow
 Change = Literal["created", "updated", "unchanged"]
 
 
+def _upsert(
+    session: Session,
+    row_type: type[ScenarioRow] | type[PersonaRow],
+    item_id: str,
+    columns: dict[str, Any],
+    document: dict[str, Any],
+    source_path: str | None,
+    user_id: int | None,
+) -> tuple[Any, Change]:
+    """Create the row, or update it and bump its version only when the document changed."""
+    row: Any = session.get(row_type, item_id)
+    if row is None:
+        row = row_type(
+            id=item_id, document=document, source_path=source_path, updated_by=user_id, **columns
+        )
+        session.add(row)
+        session.flush()
+        return row, "created"
+    archived = bool(getattr(row, "is_archived", False))
+    if row.document == document and not archived:
+        return row, "unchanged"
+    for name, value in columns.items():
+        setattr(row, name, value)
+    row.document = document
+    row.version += 1
+    row.updated_by = user_id
+    if archived:
+        row.is_archived = False
+    if source_path is not None:
+        row.source_path = source_path
+    session.flush()
+    return row, "updated"
+
+
 def upsert_scenario(
     *,
     session: Session,
@@ -22,31 +56,19 @@ def upsert_scenario(
     source_path: str | None = None,
     user_id: int | None = None,
 ) -> tuple[ScenarioRow, Change]:
-    """Register or update a scenario; the version goes up only when its content changes."""
-    document = scenario.model_dump(mode="json", exclude_defaults=True)
-    row = session.get(ScenarioRow, scenario.id)
-    if row is None:
-        row = ScenarioRow(
-            id=scenario.id,
-            title=scenario.title,
-            language=scenario.language,
-            document=document,
-            source_path=source_path,
-            updated_by=user_id,
-        )
-        session.add(row)
-        session.flush()
-        return row, "created"
-    if row.document == document and not row.is_archived:
-        return row, "unchanged"
-    row.title, row.language, row.document = scenario.title, scenario.language, document
-    row.version += 1
-    row.is_archived = False
-    row.updated_by = user_id
-    if source_path is not None:
-        row.source_path = source_path
-    session.flush()
-    return row, "updated"
+    """Register or update a scenario; the version goes up only when its content changes.
+
+    Re-registering an archived scenario brings it back.
+    """
+    return _upsert(
+        session,
+        ScenarioRow,
+        scenario.id,
+        {"title": scenario.title, "language": scenario.language},
+        scenario.model_dump(mode="json", exclude_defaults=True),
+        source_path,
+        user_id,
+    )
 
 
 def get_scenario(*, session: Session, scenario_id: str) -> Scenario:
@@ -91,31 +113,15 @@ def upsert_persona(
     user_id: int | None = None,
 ) -> tuple[PersonaRow, Change]:
     """Register or update a persona; the version goes up only when its content changes."""
-    document = persona.model_dump(mode="json", exclude_defaults=True)
-    row = session.get(PersonaRow, persona.id)
-    if row is None:
-        row = PersonaRow(
-            id=persona.id,
-            name=persona.name,
-            language=persona.language,
-            difficulty=persona.difficulty,
-            document=document,
-            source_path=source_path,
-            updated_by=user_id,
-        )
-        session.add(row)
-        session.flush()
-        return row, "created"
-    if row.document == document:
-        return row, "unchanged"
-    row.name, row.language, row.difficulty = persona.name, persona.language, persona.difficulty
-    row.document = document
-    row.version += 1
-    row.updated_by = user_id
-    if source_path is not None:
-        row.source_path = source_path
-    session.flush()
-    return row, "updated"
+    return _upsert(
+        session,
+        PersonaRow,
+        persona.id,
+        {"name": persona.name, "language": persona.language, "difficulty": persona.difficulty},
+        persona.model_dump(mode="json", exclude_defaults=True),
+        source_path,
+        user_id,
+    )
 
 
 def get_persona(*, session: Session, persona_id: str) -> Persona:
