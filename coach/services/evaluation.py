@@ -13,6 +13,7 @@ from coach.evaluator import Evaluator, Mode
 from coach.evaluator.feedback import ClipLookup
 from coach.evaluator.llm_judge import LLMJudge
 from coach.scenarios.model import Scenario
+from coach.services.llm import chat_model
 from coach.services.runtime import Runtime
 from coach.settings import Settings
 from coach.store.db import is_migrated
@@ -72,20 +73,13 @@ def clip_lookup_from_db(runtime: Runtime) -> ClipLookup | None:
 
 def llm_judge(settings: Settings) -> LLMJudge | None:
     """The LLM judge when an OpenAI-compatible model is configured, else None."""
-    if not settings.llm_configured:
+    chat = chat_model(settings)
+    if chat is None:
         return None
-    from coach.backends.openai_chat import OpenAIChatModel
-
-    assert settings.llm_base_url is not None and settings.llm_model is not None
-    chat = OpenAIChatModel(
-        base_url=settings.llm_base_url,
-        model=settings.llm_model,
-        api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
-        timeout_s=settings.llm_timeout_s,
-        structured_method=settings.llm_structured_output,
-    )
     return LLMJudge(
-        chat, cache_dir=settings.data_dir / "cache" / "llm_judge", model_name=settings.llm_model
+        chat,
+        cache_dir=settings.data_dir / "cache" / "llm_judge",
+        model_name=settings.llm_model or "",
     )
 
 

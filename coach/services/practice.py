@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.accounts import Role
-from coach.backends.ports import ChatModel, Embedder, Transcriber
+from coach.backends.ports import Embedder, Transcriber
 from coach.errors import CoachError, NotFoundError
 from coach.personas.engine import CustomerLines
 from coach.personas.model import Persona
@@ -21,6 +21,7 @@ from coach.practice.modes import ModeStep, PracticeMode, make_mode
 from coach.scenarios.model import Scenario
 from coach.security import require
 from coach.services import evaluation
+from coach.services.llm import chat_model
 from coach.services.runtime import Runtime
 from coach.store.repositories import content as content_repo
 from coach.store.repositories import scorecards as scorecards_repo
@@ -104,20 +105,6 @@ class PracticeService:
             ]
             return row, scenario, persona, turns
 
-    def _chat(self) -> ChatModel | None:
-        settings = self.runtime.settings
-        if not settings.llm_configured:
-            return None
-        from coach.backends.openai_chat import OpenAIChatModel
-
-        assert settings.llm_base_url is not None and settings.llm_model is not None
-        return OpenAIChatModel(
-            base_url=settings.llm_base_url,
-            model=settings.llm_model,
-            api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
-            timeout_s=settings.llm_timeout_s,
-        )
-
     def _mode(self, row: Any, scenario: Scenario, persona: Persona | None) -> PracticeMode:
         state = dict(row.state or {})
         return make_mode(
@@ -129,7 +116,7 @@ class PracticeService:
             hints=bool(state.get("hints", True)),
             customer_lines=self._customer_lines,
             state=state.get("mode"),
-            chat=self._chat() if row.engine == "llm" else None,
+            chat=chat_model(self.runtime.settings) if row.engine == "llm" else None,
         )
 
     def _save_step(self, session_id: str, mode: PracticeMode, step: ModeStep, hints: bool) -> None:
