@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import missing_tool
+from tests.support.net import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -27,12 +28,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _coach(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -50,7 +45,7 @@ def live_app(tmp_path: Path) -> Iterator[str]:
     """`coach init` then `coach serve` on a free loopback port; stopped after the test."""
     env = {**os.environ, "COACH_DATA_DIR": str(tmp_path / "data")}
     _coach("init", env=env)
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "serve.log"
     log = log_path.open("w")
     server = subprocess.Popen(

@@ -1,6 +1,5 @@
 """Search through a real chroma server (started here on loopback) with HttpClient."""
 
-import socket
 import subprocess
 import sys
 import time
@@ -13,14 +12,9 @@ from coach.backends.fake import FakeEmbedder
 from coach.clip_library.search import ClipSearcher, sync_index
 from coach.errors import ModelUnavailableError
 from tests.conftest import missing_tool
+from tests.support.net import free_port
 
 pytestmark = pytest.mark.chroma_server
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +24,7 @@ def chroma_server(tmp_path_factory):
     if not binary.exists():
         missing_tool("the chroma command (pip install chromadb) is not installed")
     folder = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
+    port = free_port()
     log = (folder / "server.log").open("wb")
     process = subprocess.Popen(
         [
@@ -123,6 +117,6 @@ def test_a_stopped_server_is_a_clear_error(chroma_server):
         index.upsert(["x"], ["hello"], [{"language": "en"}])
     finally:
         index.close()
-    port = _free_port()
+    port = free_port()
     with pytest.raises(ModelUnavailableError, match="COACH_CHROMA_URL"):
         _index(f"http://127.0.0.1:{port}", FakeEmbedder())

@@ -1,5 +1,4 @@
 import json
-import socket
 
 import pytest
 
@@ -9,6 +8,7 @@ from coach.evaluator import Evaluator
 from coach.evaluator.llm_judge import LLMJudge, Verdict, parse_verdict
 from coach.transcripts import Transcript, Turn
 from tests.support.fake_openai import fake_openai
+from tests.support.net import free_port
 
 TRANSCRIPT = Transcript(
     language="en",
@@ -105,14 +105,8 @@ def test_complete_and_stream_through_the_fake_server():
         assert server.requests[-1]["stream"] is True
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_server_down_falls_back_to_the_detector(scenario):
-    chat = OpenAIChatModel(base_url=f"http://127.0.0.1:{_closed_port()}/v1", model="m", timeout_s=2)
+    chat = OpenAIChatModel(base_url=f"http://127.0.0.1:{free_port()}/v1", model="m", timeout_s=2)
     with pytest.raises(ModelUnavailableError, match="did not answer"):
         chat.complete([{"role": "user", "content": "hi"}])
     result = Evaluator(FakeEmbedder(), judge=LLMJudge(chat)).evaluate(scenario, TRANSCRIPT)

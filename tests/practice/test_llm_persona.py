@@ -1,5 +1,3 @@
-import socket
-
 from coach.backends.fake import FakeChatModel, FakeEmbedder
 from coach.content.catalog import load_catalog
 from coach.personas.engine import BuiltinPersona
@@ -9,6 +7,7 @@ from coach.services.runtime import open_runtime
 from coach.settings import Settings
 from tests.conftest import SEEDS
 from tests.support.fake_openai import fake_openai
+from tests.support.net import free_port
 
 CATALOG = load_catalog([SEEDS])
 CRM = CATALOG.scenarios["crm-logistics-discovery"]
@@ -64,16 +63,10 @@ def test_streaming_is_sentence_by_sentence_and_guarded():
     assert len(pieces) == 1 and "AI" not in pieces[0]
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_server_down_keeps_the_session_going_on_the_builtin_engine(seeded_runtime):
     settings = seeded_runtime.settings.model_copy(
         update={
-            "llm_base_url": f"http://127.0.0.1:{_closed_port()}/v1",
+            "llm_base_url": f"http://127.0.0.1:{free_port()}/v1",
             "llm_model": "m",
             "llm_timeout_s": 2,
         }

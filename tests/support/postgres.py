@@ -6,12 +6,13 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.support.net import free_port
 
 
 def _pg_bin(name: str) -> str:
@@ -22,12 +23,6 @@ def _pg_bin(name: str) -> str:
     if candidates:
         return candidates[0]
     raise FileNotFoundError(f"PostgreSQL's {name} was not found (Debian package: postgresql)")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _as_owner(command: list[str]) -> list[str]:
@@ -84,7 +79,7 @@ def start_cluster() -> PostgresCluster:
     if os.geteuid() == 0:
         shutil.chown(folder, user="postgres", group="postgres")
     data = folder / "data"
-    port = _free_port()
+    port = free_port()
     subprocess.run(
         _as_owner(
             [initdb, "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale"]
