@@ -22,6 +22,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from coach.backends.ports import Embedder
+from coach.evaluator.parts import missing_parts, overlaps
 from coach.evaluator.units import Unit, rep_units
 from coach.scenarios.model import KeyPoint, Scenario
 from coach.text.acts import (
@@ -29,6 +30,7 @@ from coach.text.acts import (
     declines,
     has_evidence,
     has_number,
+    is_leading_question,
     is_open_question,
     is_question,
     time_specificity,
@@ -55,6 +57,7 @@ class Thresholds:
     phrase_partial: float = 0.72
     echo: float = 0.9
     act_bonus: float = 0.03
+    parts_bonus: float = 0.04
     margin_weight: float = 0.5
 
     @classmethod
@@ -67,6 +70,7 @@ class Thresholds:
                 phrase_hit=0.6,
                 phrase_partial=0.5,
                 act_bonus=0.0,
+                parts_bonus=0.03,
                 margin_weight=0.0,
             )
         return cls()
@@ -95,7 +99,9 @@ class ActProfile:
         gaps: list[str] = []
         if self.open_question and not is_open_question(text, language):
             gaps.append("open question")
-        elif self.question and not self.open_question and not is_question(text, language):
+        elif self.question and not (
+            is_question(text, language) and not is_leading_question(text, language)
+        ):
             gaps.append("question")
         if self.concrete_time and time_specificity(text, language) != "concrete":
             gaps.append("concrete time")
@@ -113,7 +119,7 @@ class ActProfile:
 
 
 _OPEN_CUES = re.compile(r"open[- ]?(?:ended)?\s*question|开放式|开放性|open question")
-_QUESTION_CUES = re.compile(r"\bask(?:s|ing)?\b|\bquestion|提问|询问|问清|问出|问明|发问")
+_QUESTION_CUES = re.compile(r"\bask(?:s|ing)?\b|\bquestion|提问|询问|问清|问出|问明|问到|发问")
 _TIME_CUES = re.compile(
     r"concrete (?:date|day|time)|specific (?:date|day|time)|(?:date|day) and time|exact time|"
     r"具体时间|具体的时间|具体日期|具体几点|明确的?时间|约定.{0,6}时间|确定.{0,6}时间"
@@ -145,11 +151,16 @@ def act_profile(point: KeyPoint, language: str) -> ActProfile:
         else (lambda test: 0.0)
     )
     question_share = share(lambda e: is_question(e, language))
-    open_share = share(lambda e: is_open_question(e, language))
     time_share = share(lambda e: time_specificity(e, language) == "concrete")
     evidence_share = share(lambda e: has_evidence(e, language) or has_number(e, language))
-    open_question = bool(_OPEN_CUES.search(desc)) or (question_share >= 0.75 and open_share >= 0.75)
-    question = open_question or (bool(_QUESTION_CUES.search(desc)) and question_share >= 0.5)
+    open_question = bool(_OPEN_CUES.search(desc))
+    # Examples that are mostly questions make the point a question; only the description
+    # can demand an *open* one (a yes/no question that asks for new information counts).
+    question = (
+        open_question
+        or question_share >= 0.75
+        or (bool(_QUESTION_CUES.search(desc)) and question_share >= 0.5)
+    )
     return ActProfile(
         question=question,
         open_question=open_question,
@@ -190,27 +201,8 @@ def _concern_voiced(customer_text: str, previous: str, language: str) -> bool:
     )
 
 
-_EN_STOP = set(
-    "about after again also always another because been before being could does doing going good great have "
-    "here just know like looks make more most much need only other over really right said should some sound "
-    "sounds that their them then there these they thing think this those through time today very want well "
-    "were what when where which while will with would your yours you're that's it's we're i'm".split()
-)
-
-
-def _content_terms(text: str, language: str) -> set[str]:
-    norm = compact(text, language)
-    if language == "zh":
-        chars = re.sub(r"[^\u4e00-\u9fff]", "", norm)
-        common = set("的了是我你您们在有这那就也都和吗呢吧啊嗯个一不要会可以好说做去来到上下对")
-        return {
-            chars[i : i + 2] for i in range(len(chars) - 1) if not (set(chars[i : i + 2]) & common)
-        }
-    return {w.rstrip("s") for w in norm.split() if len(w) >= 4 and w not in _EN_STOP}
-
-
 def _overlaps_customer(text: str, customer_text: str, language: str) -> bool:
-    return bool(_content_terms(text, language) & _content_terms(customer_text, language))
+    return overlaps(text, customer_text, language)
 
 
 @dataclass
@@ -274,6 +266,7 @@ class KeyPointDetector:
             [similarity[:, bounds[k] : bounds[k + 1]].max(axis=1) for k in range(len(references))],
             axis=1,
         )
+        raw = topic
         if thresholds.margin_weight and topic.shape[1] > 1:
             # A sentence is about the point it is closest to: when another point of the same
             # scenario is clearly closer, lower this point's similarity by the gap.
@@ -281,8 +274,9 @@ class KeyPointDetector:
             for k in range(topic.shape[1]):
                 best_other[:, k] = np.delete(topic, k, axis=1).max(axis=1)
             topic = topic + thresholds.margin_weight * np.minimum(topic - best_other, 0.0)
+        windows = _part_windows(transcript)
         return [
-            self._judge(point, units, topic[:, k], language, thresholds)
+            self._judge(point, units, topic[:, k], raw[:, k], language, thresholds, windows)
             for k, point in enumerate(scenario.key_points)
         ]
 
@@ -298,20 +292,44 @@ class KeyPointDetector:
         )
 
     def _judge(
-        self, point: KeyPoint, units: list[Unit], block: np.ndarray, language: str, t: Thresholds
+        self,
+        point: KeyPoint,
+        units: list[Unit],
+        block: np.ndarray,
+        raw: np.ndarray,
+        language: str,
+        t: Thresholds,
+        windows: dict[int, str],
     ) -> PointResult:
         profile = act_profile(point, language)
         examples_norm = [compact(e, language) for e in point.examples]
         best: tuple[int, float, int, list[str]] | None = None  # (rank, score, unit index, gaps)
         for i, unit in enumerate(units):
+            said = unit.clean
+            window = windows.get(unit.turn, unit.text)
             if not profile.allows_negation and declines(unit.text, language):
-                continue
+                # Declining the act doesn't perform it; in a whole turn, the other sentences
+                # still count ("预算先不聊，报课是您定还是孩子定？").
+                said = _without_declined(unit.clean, language) if unit.is_turn else ""
+                if not said:
+                    continue
+            if not profile.allows_negation:
+                window = _without_declined(window, language)
             topic = float(block[i])
             phrase = max(
                 (_phrase_score(unit.norm, e, language) for e in examples_norm), default=0.0
             )
-            gaps = profile.missing(unit.clean, unit, language)
-            if profile.specific and not gaps:
+            gaps = profile.missing(said, unit, language)
+            if point.parts:
+                gaps += missing_parts(
+                    point, window, language, customer_before=unit.previous_customer
+                )
+            if point.needed_parts >= 2 and not gaps:
+                # Every part of a multi-part point is there: that is evidence enough that the
+                # sentence is about this point (no margin against the others), and the wording
+                # may differ more from the examples.
+                topic = max(topic, float(raw[i])) + t.parts_bonus
+            elif (profile.specific or point.parts) and not gaps:
                 # The act the point hinges on is there (an open question, a concrete time,
                 # a figure): the topic needs less similarity to count.
                 topic += t.act_bonus
@@ -348,6 +366,24 @@ class KeyPointDetector:
         )
 
 
+def _without_declined(text: str, language: str) -> str:
+    """``text`` without its clauses that decline to do something."""
+    clauses = re.split(r"(?<=[，,；;。!！?？])\s*|(?<=[A-Za-z]{2}\.)\s+", text)
+    return " ".join(c for c in clauses if c and not declines(c, language)).strip()
+
+
+def _part_windows(transcript: Transcript) -> dict[int, str]:
+    """For each rep turn, its text and the rep's next turn: where a point's parts may be."""
+    rep = [i for i, turn in enumerate(transcript.turns) if turn.is_rep]
+    windows: dict[int, str] = {}
+    for k, index in enumerate(rep):
+        texts = [transcript.turns[index].text]
+        if k + 1 < len(rep):
+            texts.append(transcript.turns[rep[k + 1]].text)
+        windows[index] = " ".join(texts)
+    return windows
+
+
 def _phrase_score(unit_norm: str, example_norm: str, language: str) -> float:
     """How closely the sentence contains the example's wording (0-1)."""
     if not example_norm or not unit_norm:
@@ -361,9 +397,12 @@ def _phrase_score(unit_norm: str, example_norm: str, language: str) -> float:
             / 100
             * min(1.0, len(shorter) / max(6, len(example_norm) * 0.6))
         )
-    return (
-        fuzz.token_set_ratio(unit_norm, example_norm) / 100 * min(1.0, len(unit_norm.split()) / 4)
-    )
+    # The share of the example's words the sentence says (a subset of the sentence's words
+    # being in the example is not enough: "Hi, is this Dana?" is not the whole greeting).
+    example_words = example_norm.split()
+    said = set(unit_norm.split())
+    coverage = sum(word in said for word in example_words) / len(example_words)
+    return max(coverage, fuzz.ratio(unit_norm, example_norm) / 100)
 
 
 def status_rank(status: str) -> int:

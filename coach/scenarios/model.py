@@ -7,6 +7,8 @@ Required: ``id``, ``title``, ``language``, ``key_points`` (each with ``id`` and
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from coach.domain import Ident, Language, Slug, Strict, Text
@@ -15,8 +17,46 @@ STAGES = ("opening", "discovery", "pitch", "objection", "closing", "delivery")
 """The ability-profile stages; a key point's free-text stage is mapped onto these."""
 
 
+PartAct = Literal[
+    "question",
+    "open_question",
+    "concrete_time",
+    "two_times",
+    "figure",
+    "acknowledgement",
+    "customer_words",
+    "time_check",
+    "self_intro",
+]
+"""Built-in act checks a key point part can name (see ``coach.evaluator.parts``)."""
+
+
+class KeyPointPart(Strict):
+    """One element of a multi-part key point (a branch of the key event tree).
+
+    A part is present when the rep says any of its ``any`` phrases (normalised; for Chinese
+    also by toneless pinyin, so recogniser homophones count) or performs its ``act``.
+    """
+
+    id: Ident
+    description: str = ""
+    any: list[Text] = Field(default_factory=list)
+    act: PartAct | None = None
+
+    @model_validator(mode="after")
+    def _has_a_check(self) -> KeyPointPart:
+        if not self.any and self.act is None:
+            raise ValueError(f"part {self.id!r} needs 'any' phrases or an 'act'")
+        return self
+
+
 class KeyPoint(Strict):
-    """One SOP key point the rep is expected to cover."""
+    """One SOP key point the rep is expected to cover.
+
+    ``parts`` (optional) lists the elements the point needs, e.g. the rep's name, the
+    company and a time check in a greeting; the point is hit only when ``parts_needed`` of
+    them (all by default) are present in the passage or the rep's next turn.
+    """
 
     id: Ident
     description: Text
@@ -24,6 +64,25 @@ class KeyPoint(Strict):
     examples: list[Text] = Field(default_factory=list)
     weight: float = Field(default=1.0, gt=0, le=100)
     required: bool = False
+    parts: list[KeyPointPart] = Field(default_factory=list)
+    parts_needed: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _parts_consistent(self) -> KeyPoint:
+        ids = [part.id for part in self.parts]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"key point {self.id!r} uses a part id twice")
+        if self.parts_needed is not None and self.parts_needed > len(self.parts):
+            raise ValueError(
+                f"parts_needed is {self.parts_needed} but key point {self.id!r} has "
+                f"{len(self.parts)} parts"
+            )
+        return self
+
+    @property
+    def needed_parts(self) -> int:
+        """How many parts must be present (all of them unless ``parts_needed`` says fewer)."""
+        return self.parts_needed if self.parts_needed is not None else len(self.parts)
 
 
 class ForbiddenPhrase(Strict):

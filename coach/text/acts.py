@@ -34,15 +34,32 @@ _EN_TAG = re.compile(
     r"doesn't it|didn't you|is it|are you|am i right|true)\s*\??$"
 )
 _ZH_OPEN = re.compile(
-    r"什么|怎么|怎样|如何|哪些|哪个|哪里|哪儿|哪方面|为什么|为啥|多少|几个|几年|几分|几点|多久|多长|多大|"
+    r"什么|怎么|怎样|如何|哪(?!怕)|为什么|为啥|多少|几个|几年|几分|几点|多久|多长|多大|"
     r"说说|聊聊|讲讲|谈谈|介绍一下|描述一下|分享一下|具体是|具体说"
 )
 _ZH_YES_NO_END = re.compile(
     r"(?:吗|嘛|么|对吧|是吧|好吧|对不对|是不是|行不行|好不好|可以吧|没错吧|对吗|是吗)[?？!！。.]*$"
 )
 _ZH_QUESTION = re.compile(
-    r"[吗呢吧嘛][?？!！。.]*$|[?？]|是不是|有没有|能不能|要不要|会不会|可不可以|对不对"
+    r"[吗呢吧嘛][?？!！。.]*$|[?？]|是不是|有没有|能不能|要不要|会不会|可不可以|对不对|行不行|好不好|"
+    r"怎么样[?？。]*$"
 )
+_ZH_TELL_ME = re.compile(r"讲讲|说说|聊聊|讲一下|说一下|介绍一下|描述一下|分享一下|谈谈")
+_ZH_WH = re.compile(r"什么|怎么|怎样|如何|哪(?!怕)|为什么|为啥|多少|几[个年次点月天]|多久|多长")
+_ZH_LEADING = re.compile(r"(?:对吧|是吧|没错吧|对不对|是不是|对吗|吧)[?？!！。.…]*$")
+_EN_LEADING = re.compile(r"\bi (?:guess|assume|suppose|take it|imagine|bet)\b[^?]*\?\s*$")
+_EN_UNPUNCTUATED_QUESTION = re.compile(
+    r"\b(?:did|do|does|would|could|can|will|is|are|was|were|have|has)\s+(?:i|you|we|they|it|he|she|that|this|there)\b"
+)
+_EN_NOT_A_QUESTION = re.compile(
+    r"\b(?:that's|thats|this is|is|here's|heres|know|see|exactly|just) (?:what|how|why|where|when|who)\b"
+    r"|\bwhat (?:we|i) (?:do|offer|did|have)\b"
+)
+
+
+def _unpunctuated(text: str) -> bool:
+    """A recogniser's transcript without sentence punctuation (``um so how do you``)."""
+    return not re.search(r"[.?!。？！]", text)
 
 
 def is_question(sentence: str, language: str) -> bool:
@@ -57,14 +74,23 @@ def is_question(sentence: str, language: str) -> bool:
             and not text.endswith(("。", "!", "！"))
         )
     low = normalize(text, "en")
-    return bool(_EN_OPEN_START.match(low) or _EN_YES_NO_START.match(low) and len(low.split()) > 2)
+    if _EN_OPEN_START.match(low) or _EN_YES_NO_START.match(low) and len(low.split()) > 2:
+        return True
+    return (
+        _unpunctuated(text)
+        and not _EN_NOT_A_QUESTION.search(low)
+        and bool(_EN_OPEN_ANY.search(low) or _EN_UNPUNCTUATED_QUESTION.search(low))
+    )
 
 
 def is_open_question(sentence: str, language: str) -> bool:
     """True for an open question (what / how / 什么 / 怎么 ...), false for yes/no and tag questions."""
     text = sentence.strip()
     if language == "zh":
-        if _ZH_YES_NO_END.search(text):
+        if _ZH_YES_NO_END.search(text) and not (
+            _ZH_TELL_ME.search(text) and _ZH_WH.search(text) and not _ZH_LEADING.search(text)
+        ):
+            # "…吗？" is a yes/no question, except a polite "能跟我讲讲…是怎么…吗？".
             return False
         return bool(_ZH_OPEN.search(text)) and (
             is_question(text, "zh") or "说说" in text or "聊聊" in text
@@ -76,6 +102,15 @@ def is_open_question(sentence: str, language: str) -> bool:
         return True
     # "And on the sales side, how do quotes get approved?" / "Could you say how ..."
     return bool(_EN_OPEN_ANY.search(low)) and is_question(text, "en")
+
+
+def is_leading_question(sentence: str, language: str) -> bool:
+    """True for a confirmation that supplies its own answer ("…, right?", "…对吧？")."""
+    text = sentence.strip()
+    if language == "zh":
+        return bool(_ZH_LEADING.search(text))
+    low = text.lower().replace("’", "'").rstrip()
+    return bool(_EN_TAG.search(low) or _EN_LEADING.search(low))
 
 
 # --- time expressions ---------------------------------------------------------------------
@@ -90,7 +125,8 @@ _EN_CLOCK = re.compile(
     r"\b(?:\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}|"
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|\d{1,2})\s?o'?clock|"
     r"(?:at|around|by) (?:\d{1,2}(?::\d{2})?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-    r"twelve|noon|half past \w+|quarter (?:past|to) \w+)(?: thirty| fifteen| forty five)?\b|noon|midday)"
+    r"twelve|noon|half past \w+|quarter (?:past|to) \w+)(?: thirty| fifteen| forty five)?\b|noon|midday|"
+    r"half (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b)"
 )
 _EN_PART_OF_DAY = re.compile(r"\b(?:morning|afternoon|evening|lunchtime|end of (?:the )?day)\b")
 _EN_VAGUE = re.compile(
@@ -102,7 +138,7 @@ _ZH_DAY = re.compile(
     r"下周|这周|本周|下个?星期|[一二三四五六七八九十\d]+[号日](?!子)|[一二三四五六七八九十\d]+月[一二三四五六七八九十\d]+"
 )
 _ZH_CLOCK = re.compile(
-    r"[一二三四五六七八九十两\d]+(?:点|:|：)(?:半|[一二三四五六七八九十\d]+分?|钟)?|[上下]午|晚上|中午|早上"
+    r"[一二三四五六七八九十两\d]+(?:点|:|：)(?:半|[一二三四五六七八九十\d]+分?|钟)?"
 )
 _ZH_VAGUE = re.compile(
     r"以后再说|回头|改天|有空再|有时间再|再联系|再说吧|到时候|过段时间|过几天|等你有空"
@@ -110,23 +146,34 @@ _ZH_VAGUE = re.compile(
 
 
 def time_specificity(sentence: str, language: str) -> str:
-    """``concrete`` (a day and a time, or a clock time), ``day`` (a day only), ``vague`` or ``none``."""
+    """How specific a time is: ``concrete``, ``day``, ``vague`` or ``none``.
+
+    ``concrete`` needs a clock time; a day with a part of it ("Saturday morning", "周四晚上")
+    is ``day``; "later" or "回头再联系" is ``vague``.
+    """
     if language == "zh":
         text = sentence
         day, clock = bool(_ZH_DAY.search(text)), bool(_ZH_CLOCK.search(text))
         vague = bool(_ZH_VAGUE.search(text))
     else:
         text = sentence.lower()
-        day = bool(_EN_DAY.search(text))
+        day = bool(_EN_DAY.search(text) or _EN_PART_OF_DAY.search(text))
         clock = bool(_EN_CLOCK.search(text))
-        part = bool(_EN_PART_OF_DAY.search(text))
-        clock = clock or (day and part)
         vague = bool(_EN_VAGUE.search(text))
-    if clock and (day or language == "en" or re.search(r"[点:：]", text)):
+    if clock:
         return "concrete"
     if day:
         return "day"
     return "vague" if vague else "none"
+
+
+def time_slots(sentence: str, language: str) -> list[str]:
+    """The clock times mentioned, in order ("Thursday at 6pm or Saturday at 10" gives two)."""
+    if language == "zh":
+        found = [m.group(0) for m in _ZH_CLOCK.finditer(sentence)]
+    else:
+        found = [m.group(0).strip() for m in _EN_CLOCK.finditer(sentence.lower())]
+    return found
 
 
 # --- numbers and proof --------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import pytest
 
 from coach.backends.fake import FakeEmbedder
-from coach.evaluator import EvaluationResult, Evaluator
+from coach.evaluator import EvaluationResult, Evaluator, Thresholds
 from coach.transcripts import Transcript, Turn
 
 GOOD = [
@@ -69,7 +69,10 @@ def test_feedback_quotes_the_rep_and_suggests_a_line(scenario):
         ("rep", "Hi, this is Alex from FleetFlow."),
         ("rep", "So you handle quotes today by email, right?"),
     ]
-    result = _evaluate(scenario, turns)
+    # The fake embedder only sees word overlap: lower the phrase cut-offs so the yes/no
+    # version of the open question counts as on topic.
+    lenient = Thresholds(phrase_hit=0.6, phrase_partial=0.5)
+    result = Evaluator(FakeEmbedder(), thresholds=lenient).evaluate(scenario, _transcript(turns))
     improvement = next(line for line in result["feedback"]["improvements"] if "Turn 1" in line)
     assert "right?" in improvement and "open question" in improvement and "Try:" in improvement
 

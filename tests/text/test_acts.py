@@ -4,9 +4,11 @@ from coach.text.acts import (
     declines,
     find_fillers,
     has_evidence,
+    is_leading_question,
     is_open_question,
     is_question,
     strip_fillers,
+    time_slots,
     time_specificity,
 )
 from coach.text.sentences import split_sentences
@@ -38,7 +40,9 @@ def test_questions(sentence, language, question, open_):
     ("sentence", "language", "level"),
     [
         ("How about Tuesday at 10am?", "en", "concrete"),
-        ("Does Thursday afternoon work?", "en", "concrete"),
+        ("Does Thursday afternoon work?", "en", "day"),
+        ("This Saturday I've got ten o'clock or half eleven.", "en", "concrete"),
+        ("周四晚上或者周末都有", "zh", "day"),
         ("I'll call you next week.", "en", "day"),
         ("Let's talk later.", "en", "vague"),
         ("Thanks for your time.", "en", "none"),
@@ -126,3 +130,45 @@ def test_acknowledging(sentence, language, expected):
     from coach.text.acts import acknowledges
 
     assert acknowledges(sentence, language) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "leading"),
+    [
+        ("So you use spreadsheets, right?", "en", True),
+        ("You'd want it to look natural, I guess?", "en", True),
+        ("How do you track quotes today?", "en", False),
+        ("是想考雅思对吧？", "zh", True),
+        ("孩子现在大概多少分？", "zh", False),
+    ],
+)
+def test_leading_questions(sentence, language, leading):
+    assert is_leading_question(sentence, language) is leading
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "question", "open_"),
+    [
+        # A polite "could you tell me how ..." ending in 吗 is still an open question.
+        ("方便跟我讲讲，您头发这几年是怎么变过来的吗？", "zh", True, True),
+        ("你自己觉得哪一项最难搞 之前有没有系统学过", "zh", True, True),
+        ("你看行不行", "zh", True, False),
+        # A recogniser's transcript has no question marks.
+        (
+            "yeah ok and when stuff sits like that how many would you say you lose in a month",
+            "en",
+            True,
+            True,
+        ),
+        ("hi dana this is alex uh did i catch you at an ok time", "en", True, False),
+        ("so basically what we do is fue so we take the hairs from the back", "en", False, False),
+    ],
+)
+def test_questions_without_punctuation_or_with_polite_endings(sentence, language, question, open_):
+    assert is_question(sentence, language) is question
+    assert is_open_question(sentence, language) is open_
+
+
+def test_time_slots_count_each_offer():
+    assert time_slots("这周六上午十点有一节，下周六上午十点也有", "zh") == ["十点", "十点"]
+    assert len(time_slots("I've got ten o'clock or half eleven", "en")) == 2
