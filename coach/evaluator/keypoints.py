@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -366,6 +367,7 @@ class KeyPointDetector:
         )
 
 
+@lru_cache(maxsize=4096)
 def _without_declined(text: str, language: str) -> str:
     """``text`` without its clauses that decline to do something."""
     clauses = re.split(r"(?<=[，,；;。!！?？])\s*|(?<=[A-Za-z]{2}\.)\s+", text)

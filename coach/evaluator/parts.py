@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from coach.scenarios.model import KeyPoint, KeyPointPart
 from coach.text.acts import (
@@ -54,9 +55,15 @@ _ZH_ROLE = re.compile(
 _ZH_STOP = set("的了是我你您们在有这那就也都和吗呢吧啊嗯个一不要会可以好说做去来到上下对")
 
 
+@lru_cache(maxsize=4096)
+def _compact(text: str, language: str) -> str:
+    return compact(text, language)
+
+
+@lru_cache(maxsize=4096)
 def _phrase_in(phrase: str, text: str, language: str) -> bool:
     """True when ``phrase`` occurs in ``text`` (both raw); tolerant to spacing and homophones."""
-    needle, hay = compact(phrase, language), compact(text, language)
+    needle, hay = _compact(phrase, language), _compact(text, language)
     if not needle:
         return False
     if HAN.search(needle):
@@ -69,21 +76,23 @@ def _phrase_in(phrase: str, text: str, language: str) -> bool:
     return len(squeezed) >= 6 and squeezed in hay.replace(" ", "")
 
 
+@lru_cache(maxsize=4096)
 def _pinyin(text: str) -> str:
     return " ".join(pinyin_key(ch) for ch in text if not ch.isspace()) + " "
 
 
-def content_terms(text: str, language: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def content_terms(text: str, language: str) -> frozenset[str]:
     """Content words (English) or character pairs without function characters (Chinese)."""
     norm = compact(text, language)
     if language == "zh":
         chars = re.sub(r"[^\u4e00-\u9fff]", "", norm)
-        return {
+        return frozenset(
             chars[i : i + 2]
             for i in range(len(chars) - 1)
             if not (set(chars[i : i + 2]) & _ZH_STOP)
-        }
-    return {w.rstrip("s") for w in norm.split() if len(w) >= 4 and w not in _EN_STOP}
+        )
+    return frozenset(w.rstrip("s") for w in norm.split() if len(w) >= 4 and w not in _EN_STOP)
 
 
 _EN_STOP = set(

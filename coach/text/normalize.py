@@ -120,6 +120,7 @@ def pinyin_key(token: str) -> str:
     return lazy_pinyin(token)[0]
 
 
+@lru_cache(maxsize=16384)
 def compact(text: str, language: str | None = None) -> str:
     """Normalised text with spaces removed between Chinese characters (for substring search)."""
     norm = normalize(text, language)
