@@ -33,6 +33,7 @@ _T: dict[str, dict[str, Any]] = {
         "monologue": "Longest monologue {secs:.0f}s; break long explanations with a question.",
         "no_questions": "You asked no questions; discovery needs open questions.",
         "good_questions": "You asked {n} questions.",
+        "join": ", ",
         "gap_names": {
             "open question": "an open question (what / how / why), not a yes/no one",
             "question": "a question",
@@ -58,6 +59,7 @@ _T: dict[str, dict[str, Any]] = {
         "monologue": "最长一段独白 {secs:.0f} 秒，长解释中间要穿插提问。",
         "no_questions": "整通电话没有提问，需求挖掘需要开放式问题。",
         "good_questions": "共提了 {n} 个问题。",
+        "join": "、",
         "gap_names": {
             "open question": "用开放式问题（什么/怎么/为什么），而不是是否问题",
             "question": "提出问题",
@@ -110,7 +112,7 @@ def build_feedback(
         if point.status == "missed":
             line = (t["missed_required"] if point.required else t["missed"]).format(what=what)
         elif point.missing_acts:
-            gaps = ", ".join(t["gap_names"].get(g, g) for g in point.missing_acts)
+            gaps = t["join"].join(t["gap_names"].get(g, g) for g in point.missing_acts)
             line = t["partial"].format(
                 turn=point.turn, quote=_short(point.evidence or ""), gaps=gaps
             )

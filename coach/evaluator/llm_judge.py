@@ -107,7 +107,16 @@ def _numbered(transcript: Transcript) -> str:
 
 def _rubric(point: KeyPoint) -> str:
     examples = "\n".join(f"- {example}" for example in point.examples)
-    return f"Key point `{point.id}` (stage: {point.stage}).\nWhat counts: {point.description}\nExamples:\n{examples}"
+    rubric = f"Key point `{point.id}` (stage: {point.stage}).\nWhat counts: {point.description}\nExamples:\n{examples}"
+    if point.parts:
+        needed = (
+            "all" if point.needed_parts == len(point.parts) else f"at least {point.needed_parts}"
+        )
+        parts = "\n".join(f"- {part.description or part.id}" for part in point.parts)
+        rubric += (
+            f"\nIt needs {needed} of these parts (in that turn or the rep's next one):\n{parts}"
+        )
+    return rubric
 
 
 SYSTEM = (

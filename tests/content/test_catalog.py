@@ -57,3 +57,15 @@ def test_persona_response_keys_must_be_moves(tmp_path):
     )
     catalog = load_catalog([seeds])
     assert any(i.field == "responses.dance" and i.line for i in catalog.issues)
+
+
+def test_a_bad_key_point_part_names_file_field_and_line(tmp_path):
+    seeds = _copy_seeds(tmp_path)
+    scenario = seeds / "scenarios" / "crm-logistics-discovery.yaml"
+    text = scenario.read_text().replace("act: time_check,", "act: telepathy,", 1)
+    scenario.write_text(text)
+    expected_line = next(n for n, line in enumerate(text.splitlines(), 1) if "telepathy" in line)
+    catalog = load_catalog([seeds])
+    [issue] = [i for i in catalog.issues if "parts" in i.field]
+    assert issue.file.endswith("crm-logistics-discovery.yaml")
+    assert issue.field.startswith("key_points[0].parts[2]") and issue.line == expected_line
