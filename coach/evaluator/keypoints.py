@@ -37,6 +37,7 @@ from coach.text.acts import (
     time_specificity,
 )
 from coach.text.normalize import compact
+from coach.text.sentences import split_sentences
 from coach.transcripts import Transcript
 
 Status = str  # "hit" | "partial" | "missed"
@@ -254,7 +255,10 @@ class KeyPointDetector:
         language = transcript.language
         thresholds = self.thresholds or Thresholds.for_language(language)
         units = [u for u in rep_units(transcript) if not self._is_echo(u, language, thresholds)]
-        references: list[list[str]] = [[p.description, *p.examples] for p in scenario.key_points]
+        references: list[list[str]] = [
+            [p.description, *p.examples, *_example_sentences(p.examples)]
+            for p in scenario.key_points
+        ]
         if not units:
             return [self._missed(p) for p in scenario.key_points]
         unit_vectors = self.embedder.embed_queries([u.clean for u in units])
@@ -365,6 +369,20 @@ class KeyPointDetector:
             score,
             gaps,
         )
+
+
+def _example_sentences(examples: list[str]) -> list[str]:
+    """The sentences of multi-sentence examples.
+
+    The rep's units are sentences too, and a short question ("那孩子准备考多少分？") is closer
+    to one sentence of an example than to the whole of it.
+    """
+    out: list[str] = []
+    for example in examples:
+        sentences = split_sentences(example)
+        if len(sentences) > 1:
+            out.extend(sentences)
+    return out
 
 
 @lru_cache(maxsize=4096)
