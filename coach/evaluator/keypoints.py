@@ -59,7 +59,7 @@ class Thresholds:
     phrase_partial: float = 0.72
     echo: float = 0.9
     act_bonus: float = 0.03
-    parts_bonus: float = 0.04
+    parts_bonus: float = 0.05
     margin_weight: float = 0.5
 
     @classmethod
@@ -72,7 +72,7 @@ class Thresholds:
                 phrase_hit=0.6,
                 phrase_partial=0.5,
                 act_bonus=0.0,
-                parts_bonus=0.03,
+                parts_bonus=0.04,
                 margin_weight=0.0,
             )
         return cls()
