@@ -38,7 +38,7 @@ from coach.text.acts import (
 )
 from coach.text.normalize import compact
 from coach.text.sentences import split_sentences
-from coach.transcripts import Transcript
+from coach.transcripts import REP, Transcript, Turn
 
 Status = str  # "hit" | "partial" | "missed"
 _RANK = {"hit": 2, "partial": 1, "missed": 0}
@@ -284,6 +284,17 @@ class KeyPointDetector:
             self._judge(point, units, topic[:, k], raw[:, k], language, thresholds, windows)
             for k, point in enumerate(scenario.key_points)
         ]
+
+    def warm(self, language: str, rep_text: str) -> None:
+        """Embed one rep turn's sentences now, so scoring the call later finds them cached.
+
+        A practice session calls this after each reply, in the background: the scorecard at
+        the end then embeds nothing new (see ``bench/evaluator_bench.py``, "after a session").
+        """
+        turn = Transcript(language=language, turns=[Turn(speaker=REP, text=rep_text)])
+        texts = [unit.clean for unit in rep_units(turn)]
+        if texts:
+            self.embedder.embed_queries(texts)
 
     def _is_echo(self, unit: Unit, language: str, thresholds: Thresholds) -> bool:
         if not unit.previous_customer:

@@ -8,6 +8,8 @@ so any app process can serve any session.
 
 from __future__ import annotations
 
+import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from typing import Any
 from coach.accounts import Role
 from coach.backends.ports import Embedder, Transcriber
 from coach.errors import CoachError, NotFoundError
+from coach.evaluator.keypoints import KeyPointDetector
 from coach.personas.engine import CustomerLines
 from coach.personas.model import Persona
 from coach.practice.modes import ModeStep, PracticeMode, make_mode
@@ -32,6 +35,9 @@ from coach.transcripts import CUSTOMER, REP, Transcript, Turn
 
 class SessionEndedError(CoachError):
     """A turn was sent to a session that has already ended."""
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -80,6 +86,8 @@ class PracticeService:
         self.embedder = embedder or evaluation.default_embedder()
         self.transcriber = transcriber
         self._lines: CustomerLines | None = None
+        # Embeds each rep turn for the end-of-session scorecard while the rep is talking.
+        self._warmer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-scorecard")
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -258,7 +266,15 @@ class PracticeService:
                 sessions_repo.set_engine(session=session, session_id=session_id, engine="builtin")
         if step.ended_by is not None:
             self.end(session_id, ended_by=step.ended_by)
+        else:
+            self._warmer.submit(self._warm, scenario.language, text.strip())
         return result
+
+    def _warm(self, language: str, text: str) -> None:
+        try:
+            KeyPointDetector(self.embedder).warm(language, text)
+        except Exception:  # the scorecard embeds it then; a warm-up must never break a call
+            log.warning("could not pre-embed a rep turn for the scorecard", exc_info=True)
 
     def end(self, session_id: str, *, ended_by: str = "rep") -> dict[str, Any]:
         """End the session, score it and store the scorecard; return the evaluation."""
@@ -269,6 +285,7 @@ class PracticeService:
         elif row.scorecard is not None:
             return dict(row.scorecard.result)
         transcript = Transcript(language=scenario.language, turns=turns)
+        self._warmer.submit(lambda: None).result()  # turns still being embedded: let them finish
         result = evaluation.evaluate(
             scenario,
             transcript,

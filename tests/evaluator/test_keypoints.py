@@ -89,3 +89,22 @@ def test_chinese_on_characters(zh_scenario):
     assert results["greeting"].status == "hit"
     assert results["goal"].status == "hit"
     assert results["next_step"].status != "hit"
+
+
+class _Recording(FakeEmbedder):
+    def __init__(self):
+        super().__init__()
+        self.seen: list[str] = []
+
+    def embed_queries(self, texts):
+        self.seen.extend(texts)
+        return super().embed_queries(texts)
+
+
+def test_warm_embeds_exactly_what_the_detector_embeds_later(scenario):
+    said = "Um, hi there. So how do you handle quotes today?"
+    warm, later = _Recording(), _Recording()
+    KeyPointDetector(warm).warm("en", said)
+    transcript = Transcript(language="en", turns=[Turn(speaker="rep", text=said)])
+    KeyPointDetector(later).detect(scenario, transcript)
+    assert set(warm.seen) and set(warm.seen) <= set(later.seen)

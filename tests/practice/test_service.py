@@ -80,3 +80,30 @@ def test_clear_errors(seeded_runtime):
         service.take_turn(started.session_id, text="   ")
     with pytest.raises(CoachError, match="no speech recogniser"):
         service.take_turn(started.session_id, audio="x.wav")
+
+
+class _Recording(FakeEmbedder):
+    """A fake embedder that remembers every text it was asked to embed."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen: list[str] = []
+
+    def embed_queries(self, texts):
+        self.seen.extend(texts)
+        return super().embed_queries(texts)
+
+
+def test_each_rep_turn_is_embedded_for_the_scorecard_while_the_call_goes_on(seeded_runtime):
+    embedder = _Recording()
+    service = PracticeService(seeded_runtime, embedder=embedder)
+    started = service.start(
+        username="rep", scenario_id="crm-logistics-discovery", mode="freeform", seed=1
+    )
+    said = "Hi Dana, this is Alex from FleetFlow. Is now an okay time?"
+    service.take_turn(started.session_id, text=said)
+    service._warmer.submit(lambda: None).result()  # wait for the background warm-up
+    # The scorecard embeds the turn's sentences and the whole turn: all already seen.
+    assert {"Hi Dana, this is Alex from FleetFlow.", "Is now an okay time?", said} <= set(
+        embedder.seen
+    )
