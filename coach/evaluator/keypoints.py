@@ -182,11 +182,13 @@ _EN_CONCERN = re.compile(
     r"not sure|worried|worry|concern|risk|doubt|skeptic|sceptic|already (?:use|have|got)|happy with|"
     r"competitor|other (?:clinic|company|vendor|provider)|elsewhere|hurt|pain|scar|safe|side effect|"
     r"think about it|talk to my|ask my|boss|wife|husband|partner|approval|don't need|not interested|scam|"
-    r"burned|failed|waste"
+    r"burned|failed|waste|sell|sold|pushy|pressure|deposit|nervous|scared|afraid|frighten|embarrass|"
+    r"self-conscious|anxious|stress|hate|fed up|sick of|annoy|upset|noticed|notice|stare|comment"
 )
 _ZH_CONCERN = re.compile(
     r"贵|价格|多少钱|预算|便宜|没时间|忙|不方便|考虑|担心|怕|顾虑|风险|靠谱|骗|效果|有用吗|有没有用|疼|痛|安全|副作用|"
-    r"别家|其他机构|已经报|已经在|再说吧|商量|问问|老公|老婆|孩子爸|家里人|不需要|没兴趣|不感兴趣"
+    r"别家|其他机构|已经报|已经在|再说吧|商量|问问|老公|老婆|孩子爸|家里人|不需要|没兴趣|不感兴趣|"
+    r"推销|套路|忽悠|被坑|紧张|害怕|尴尬|自卑|烦|焦虑|难受|看出来|笑话|议论"
 )
 
 

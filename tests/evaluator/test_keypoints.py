@@ -1,3 +1,5 @@
+import pytest
+
 from coach.backends.fake import FakeEmbedder
 from coach.evaluator import KeyPointDetector, Thresholds
 from coach.evaluator.keypoints import act_profile
@@ -108,3 +110,18 @@ def test_warm_embeds_exactly_what_the_detector_embeds_later(scenario):
     transcript = Transcript(language="en", turns=[Turn(speaker="rep", text=said)])
     KeyPointDetector(later).detect(scenario, transcript)
     assert set(warm.seen) and set(warm.seen) <= set(later.seen)
+
+
+@pytest.mark.parametrize(
+    ("customer", "language"),
+    [
+        ("I'll be honest, I'm expecting a hard sell.", "en"),
+        ("Colleagues have noticed and made comments.", "en"),
+        ("我就怕又是来推销的。", "zh"),
+        ("被同事看出来多尴尬。", "zh"),
+    ],
+)
+def test_worries_and_feelings_count_as_a_voiced_concern(customer, language):
+    from coach.evaluator.keypoints import _concern_voiced
+
+    assert _concern_voiced(customer, customer, language)
