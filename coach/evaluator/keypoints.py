@@ -114,7 +114,7 @@ class ActProfile:
             unit.customer_before, unit.previous_customer, language
         ):
             gaps.append("answer to a customer worry")
-        if self.ties_to_customer and not _overlaps_customer(text, unit.customer_before, language):
+        if self.ties_to_customer and not overlaps(text, unit.customer_before, language):
             gaps.append("link to what the customer said")
         if self.acknowledges and not acknowledges(text, language):
             gaps.append("acknowledgement")
@@ -204,10 +204,6 @@ def _concern_voiced(customer_text: str, previous: str, language: str) -> bool:
     return bool(pattern.search(customer_text.lower())) or bool(
         previous and doubt.search(previous.lower())
     )
-
-
-def _overlaps_customer(text: str, customer_text: str, language: str) -> bool:
-    return overlaps(text, customer_text, language)
 
 
 @dataclass
@@ -323,6 +319,7 @@ class KeyPointDetector:
         profile = act_profile(point, language)
         examples_norm = [compact(e, language) for e in point.examples]
         best: tuple[int, float, int, list[str]] | None = None  # (rank, score, unit index, gaps)
+        part_gaps: dict[tuple[str, str], list[str]] = {}  # by (window, customer turn before)
         for i, unit in enumerate(units):
             said = unit.clean
             window = windows.get(unit.turn, unit.text)
@@ -340,9 +337,12 @@ class KeyPointDetector:
             )
             gaps = profile.missing(said, unit, language)
             if point.parts:
-                gaps += missing_parts(
-                    point, window, language, customer_before=unit.previous_customer
-                )
+                where = (window, unit.previous_customer)
+                if where not in part_gaps:
+                    part_gaps[where] = missing_parts(
+                        point, window, language, customer_before=unit.previous_customer
+                    )
+                gaps += part_gaps[where]
             if point.needed_parts >= 2 and not gaps:
                 # Every part of a multi-part point is there: that is evidence enough that the
                 # sentence is about this point (no margin against the others), and the wording

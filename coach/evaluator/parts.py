@@ -26,6 +26,7 @@ from coach.text.acts import (
     time_specificity,
 )
 from coach.text.normalize import HAN, compact, pinyin_key
+from coach.text.sentences import split_sentences
 
 _EN_TIME_CHECK = re.compile(
     r"\b(?:(?:good|bad|ok|okay|right|convenient|better|decent|quick) (?:time|moment|minute)|"
@@ -169,8 +170,6 @@ def act_present(
 
 
 def _sentences(text: str) -> list[str]:
-    from coach.text.sentences import split_sentences
-
     return split_sentences(text) or [text]
 
 
