@@ -30,11 +30,12 @@ from coach.text.sentences import split_sentences
 
 _EN_TIME_CHECK = re.compile(
     r"\b(?:(?:good|bad|ok|okay|right|convenient|better|decent|quick) (?:time|moment|minute)|"
-    r"catch you|caught you|(?:got|have|spare|give me|grab|borrow|steal) (?:[\w-]+ ){0,3}(?:minute|minutes|moment|moments|mins|sec|second|seconds)\b|"
-    r"(?:free|able|ok|okay) to (?:talk|chat|speak)|can you (?:talk|chat|speak)|is now (?:ok|okay|good|alright|fine|still)|"
-    r"still (?:ok|okay|good) for (?:our|the|a) (?:call|chat)|ring (?:you )?back later|call (?:you )?back later|"
-    r"is now (?:all right|alright|convenient|a good|an ok|an okay|bad)|(?:alright|all right|ok|okay|good|convenient) to (?:talk|chat|speak)|"
-    r"would later be better|is (?:this|it) (?:a good|an ok|an okay|convenient|alright|all right)|"
+    r"catch you|caught you|"
+    r"(?:got|have|spare|give me|grab|borrow|steal) (?:[\w-]+ ){0,3}(?:minutes?|moments?|mins|secs?|seconds?)\b|"
+    r"(?:free|able|ok|okay|alright|all right|good|convenient) to (?:talk|chat|speak)|can you (?:talk|chat|speak)|"
+    r"is now (?:ok|okay|good|alright|all right|fine|still|convenient|a good|an ok|an okay|bad)|"
+    r"is (?:this|it) (?:a good|an ok|an okay|convenient|alright|all right)|would later be better|"
+    r"still (?:ok|okay|good) for (?:our|the|a) (?:call|chat)|(?:ring|call) (?:you )?back later|"
     r"(?:is|are) you (?:busy|in the middle)|not a bad time)\b"
 )
 _ZH_TIME_CHECK = re.compile(
@@ -57,14 +58,9 @@ _ZH_STOP = set("的了是我你您们在有这那就也都和吗呢吧啊嗯个�
 
 
 @lru_cache(maxsize=4096)
-def _compact(text: str, language: str) -> str:
-    return compact(text, language)
-
-
-@lru_cache(maxsize=4096)
 def _phrase_in(phrase: str, text: str, language: str) -> bool:
     """True when ``phrase`` occurs in ``text`` (both raw); tolerant to spacing and homophones."""
-    needle, hay = _compact(phrase, language), _compact(text, language)
+    needle, hay = compact(phrase, language), compact(text, language)
     if not needle:
         return False
     if HAN.search(needle):
