@@ -170,10 +170,8 @@ def time_specificity(sentence: str, language: str) -> str:
 def time_slots(sentence: str, language: str) -> list[str]:
     """The clock times mentioned, in order ("Thursday at 6pm or Saturday at 10" gives two)."""
     if language == "zh":
-        found = [m.group(0) for m in _ZH_CLOCK.finditer(sentence)]
-    else:
-        found = [m.group(0).strip() for m in _EN_CLOCK.finditer(sentence.lower())]
-    return found
+        return [m.group(0) for m in _ZH_CLOCK.finditer(sentence)]
+    return [m.group(0).strip() for m in _EN_CLOCK.finditer(sentence.lower())]
 
 
 # --- numbers and proof --------------------------------------------------------------------
