@@ -218,6 +218,16 @@ def test_live_transcription_matches_the_whole_turn(transcriber):
         live.wait()
     result = live.finish()
     assert live.phrases_in_background >= 1
-    # Each phrase is decoded without the others as context: "Hi Dana" came back "Hydena" here.
-    assert error_rate(text, result.text, language="en") <= 0.25, result.text
+    # Each phrase is decoded without the others as context, and Piper renders the voice a
+    # little differently each run: "Hi Dana" has come back "Hydena", "Fleet Flow" "Fleetflow".
+    # Word splits like those are not what this test is about, so compare letters.
+    assert _letter_error_rate(text, result.text) <= 0.15, result.text
     assert [s.start for s in result.segments] == sorted(s.start for s in result.segments)
+
+
+def _letter_error_rate(reference: str, hypothesis: str) -> float:
+    """Edit distance over letters and digits only (spaces, case and punctuation ignored)."""
+    from rapidfuzz.distance import Levenshtein
+
+    ref, hyp = ("".join(ch for ch in t.lower() if ch.isalnum()) for t in (reference, hypothesis))
+    return Levenshtein.distance(ref, hyp) / max(1, len(ref))
