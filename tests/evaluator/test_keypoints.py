@@ -4,11 +4,13 @@ from coach.backends.fake import FakeEmbedder
 from coach.evaluator import KeyPointDetector, Thresholds
 from coach.evaluator.keypoints import act_profile
 from coach.transcripts import Transcript, Turn
+from tests.support.embedders import RecordingEmbedder
 
 
-def _detect(scenario, *turns, language="en"):
+def _detect(scenario, *turns, language="en", thresholds=None):
     transcript = Transcript(language=language, turns=[Turn(speaker=s, text=t) for s, t in turns])
-    return {r.id: r for r in KeyPointDetector(FakeEmbedder()).detect(scenario, transcript)}
+    detector = KeyPointDetector(FakeEmbedder(), thresholds)
+    return {r.id: r for r in detector.detect(scenario, transcript)}
 
 
 def test_act_profiles_are_inferred(scenario):
@@ -45,17 +47,12 @@ def test_customer_lines_never_count(scenario):
 def test_yes_no_question_and_vague_next_step_are_partial(scenario):
     # The fake embedder only sees word overlap: lower the phrase cut-offs so the yes/no
     # version of the open question counts as on topic.
-    lenient = Thresholds(phrase_hit=0.6, phrase_partial=0.5)
-    transcript = Transcript(
-        language="en",
-        turns=[
-            Turn(speaker="rep", text="So you handle quotes today in spreadsheets, right?"),
-            Turn(speaker="rep", text="Could we meet sometime later?"),
-        ],
+    results = _detect(
+        scenario,
+        ("rep", "So you handle quotes today in spreadsheets, right?"),
+        ("rep", "Could we meet sometime later?"),
+        thresholds=Thresholds(phrase_hit=0.6, phrase_partial=0.5),
     )
-    results = {
-        r.id: r for r in KeyPointDetector(FakeEmbedder(), lenient).detect(scenario, transcript)
-    }
     assert results["current_process"].status == "partial"
     assert "open question" in results["current_process"].missing_acts
     assert results["next_step"].status != "hit"
@@ -93,19 +90,9 @@ def test_chinese_on_characters(zh_scenario):
     assert results["next_step"].status != "hit"
 
 
-class _Recording(FakeEmbedder):
-    def __init__(self):
-        super().__init__()
-        self.seen: list[str] = []
-
-    def embed_queries(self, texts):
-        self.seen.extend(texts)
-        return super().embed_queries(texts)
-
-
 def test_warm_embeds_exactly_what_the_detector_embeds_later(scenario):
     said = "Um, hi there. So how do you handle quotes today?"
-    warm, later = _Recording(), _Recording()
+    warm, later = RecordingEmbedder(), RecordingEmbedder()
     KeyPointDetector(warm).warm("en", said)
     transcript = Transcript(language="en", turns=[Turn(speaker="rep", text=said)])
     KeyPointDetector(later).detect(scenario, transcript)

@@ -4,6 +4,7 @@ from coach.backends.fake import FakeEmbedder, FakeTranscriber
 from coach.errors import CoachError, NotFoundError
 from coach.services.practice import PracticeService, SessionEndedError
 from coach.store.repositories import scorecards, sessions
+from tests.support.embedders import RecordingEmbedder
 
 
 def _service(runtime, **kw):
@@ -82,20 +83,8 @@ def test_clear_errors(seeded_runtime):
         service.take_turn(started.session_id, audio="x.wav")
 
 
-class _Recording(FakeEmbedder):
-    """A fake embedder that remembers every text it was asked to embed."""
-
-    def __init__(self):
-        super().__init__()
-        self.seen: list[str] = []
-
-    def embed_queries(self, texts):
-        self.seen.extend(texts)
-        return super().embed_queries(texts)
-
-
 def test_each_rep_turn_is_embedded_for_the_scorecard_while_the_call_goes_on(seeded_runtime):
-    embedder = _Recording()
+    embedder = RecordingEmbedder()
     service = PracticeService(seeded_runtime, embedder=embedder)
     started = service.start(
         username="rep", scenario_id="crm-logistics-discovery", mode="freeform", seed=1
