@@ -45,3 +45,13 @@ class UsersFile(Strict):
 
     teams: list[TeamSpec] = Field(default_factory=list)
     users: list[UserSpec] = Field(default_factory=list)
+
+
+LOCAL_ADMIN = "@local"
+"""The operator at this machine's command line: acts as an admin without an account.
+
+Services take the acting user as a required ``actor`` argument; the CLI passes this value
+when no ``--user`` is given, so a forgotten argument fails closed instead of acting as
+nobody. It can never be a stored username (usernames start with a letter or digit), so a
+web request can never carry it: the web app takes the actor from the signed session cookie.
+"""
