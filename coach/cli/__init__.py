@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from coach import __version__
+from coach.accounts import LOCAL_ADMIN
 from coach.errors import CoachError
 
 app = typer.Typer(
@@ -32,6 +33,25 @@ def fail(error: Exception) -> typer.Exit:
     """Print an error for the user and return the exit to raise (code 1)."""
     typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
     return typer.Exit(code=1)
+
+
+UserOption = Annotated[
+    str | None,
+    typer.Option(
+        "--user",
+        help="Act as this user; their role is checked (default: the local operator, acting as admin).",
+    ),
+]
+"""``--user NAME``: who acts. Pass it through :func:`acting` to the service."""
+
+
+def acting(user: str | None) -> str:
+    """The actor for a service call: ``--user NAME``, or the local operator when it is left out.
+
+    Only a missing option means the operator: an empty ``--user ""`` goes to the service as
+    given and is refused there, so nothing typed by mistake acts as an admin.
+    """
+    return LOCAL_ADMIN if user is None else user
 
 
 @app.callback(invoke_without_command=True)
@@ -155,8 +175,9 @@ def users_add(
             help="Password (prompted for when left out; also read from COACH_NEW_PASSWORD)."
         ),
     ] = None,
+    user: UserOption = None,
 ) -> None:
-    """Add a user. The password is hashed with argon2id; it is never stored as given."""
+    """Add a user (admins only). The password is hashed with argon2id, never stored as given."""
     import os
 
     from coach.accounts import Role
@@ -169,7 +190,7 @@ def users_add(
     if not secret:
         secret = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     try:
-        user = accounts.add_user(
+        added = accounts.add_user(
             open_runtime(),
             username=username,
             password=secret,
@@ -177,10 +198,12 @@ def users_add(
             team=team,
             display_name=display_name,
             language=language,
+            actor=acting(user),
         )
     except CoachError as error:
         raise fail(error) from error
-    typer.echo(f"added {user.username} ({user.role}{', team ' + user.team if user.team else ''})")
+    team_text = f", team {added.team}" if added.team else ""
+    typer.echo(f"added {added.username} ({added.role}{team_text})")
 
 
 @users_app.command("list")
@@ -188,13 +211,14 @@ def users_list(
     team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
     role: Annotated[str | None, typer.Option(help="Only this role.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    user: UserOption = None,
 ) -> None:
-    """List users with their role and team."""
+    """List users with their role and team (trainers and managers: their own team)."""
     from coach.services import accounts
     from coach.services.runtime import open_runtime
 
     try:
-        rows = accounts.list_users(open_runtime(), team=team, role=role)
+        rows = accounts.list_users(open_runtime(), actor=acting(user), team=team, role=role)
     except (CoachError, ValueError) as error:
         raise fail(error) from error
     if as_json:

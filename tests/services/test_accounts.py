@@ -1,12 +1,13 @@
 import pytest
 
-from coach.accounts import Role
-from coach.errors import ConfigurationError, PermissionDenied
+from coach.accounts import LOCAL_ADMIN, Role
+from coach.errors import ConfigurationError, NotFoundError, PermissionDenied
 from coach.security import WeakPasswordError, hash_password, require, verify_password
 from coach.services import accounts
 from coach.services.accounts import LoginError
 from coach.services.runtime import open_runtime
 from coach.settings import Settings
+from coach.store.repositories import users as users_repo
 
 
 def test_passwords_are_hashed_with_argon2():
@@ -18,7 +19,12 @@ def test_passwords_are_hashed_with_argon2():
 
 def test_add_list_and_login(runtime):
     user = accounts.add_user(
-        runtime, username="Dana", password="a long passphrase", role="trainer", team="East"
+        runtime,
+        username="Dana",
+        password="a long passphrase",
+        role="trainer",
+        team="East",
+        actor=LOCAL_ADMIN,
     )
     assert (user.username, user.role, user.team) == ("dana", "trainer", "East")
     assert (
@@ -28,15 +34,19 @@ def test_add_list_and_login(runtime):
         accounts.authenticate(runtime, username="dana", password="nope")
     with pytest.raises(LoginError, match="wrong username or password"):
         accounts.authenticate(runtime, username="ghost", password="a long passphrase")
-    assert [u.username for u in accounts.list_users(runtime, team="East")] == ["dana"]
-    assert accounts.list_users(runtime, team="Nowhere") == []
+    assert [u.username for u in accounts.list_users(runtime, actor=LOCAL_ADMIN, team="East")] == [
+        "dana"
+    ]
+    assert accounts.list_users(runtime, actor=LOCAL_ADMIN, team="Nowhere") == []
 
 
 def test_weak_passwords_are_refused(runtime):
     with pytest.raises(WeakPasswordError, match="at least"):
-        accounts.add_user(runtime, username="eve", password="short", role="rep")
+        accounts.add_user(runtime, username="eve", password="short", role="rep", actor=LOCAL_ADMIN)
     with pytest.raises(WeakPasswordError, match="username"):
-        accounts.add_user(runtime, username="frankie", password="frankie-1234567", role="rep")
+        accounts.add_user(
+            runtime, username="frankie", password="frankie-1234567", role="rep", actor=LOCAL_ADMIN
+        )
 
 
 def test_demo_users_only_log_in_in_dev_mode(seeded_runtime):
@@ -54,20 +64,24 @@ def test_demo_users_only_log_in_in_dev_mode(seeded_runtime):
     prod.close()
 
 
-def test_roles_are_checked_on_the_server(runtime):
-    with pytest.raises(PermissionDenied):
-        accounts.add_user(
-            runtime, username="mal", password="a long passphrase", role="admin", actor_role=Role.REP
-        )
+def test_roles_are_checked_on_the_server(seeded_runtime):
+    runtime = seeded_runtime
+    for actor in ("rep", "trainer", "manager"):
+        with pytest.raises(PermissionDenied, match=f"a {actor} may not"):
+            accounts.add_user(
+                runtime, username="mal", password="a long passphrase", role="admin", actor=actor
+            )
     accounts.add_user(
-        runtime, username="ok", password="a long passphrase", role="rep", actor_role=Role.ADMIN
+        runtime, username="ok", password="a long passphrase", role="rep", actor="admin"
     )
     with pytest.raises(PermissionDenied):
-        accounts.change_role(runtime, actor_role="manager", username="ok", role="admin")
-    assert (
-        accounts.change_role(runtime, actor_role="admin", username="ok", role="trainer").role
-        == "trainer"
+        accounts.change_role(runtime, actor="manager", username="ok", role="admin")
+    assert accounts.change_role(runtime, actor="admin", username="ok", role="trainer").role == (
+        "trainer"
     )
+    assert accounts.change_role(runtime, actor=LOCAL_ADMIN, username="ok", role="rep").role == "rep"
+    with pytest.raises(NotFoundError, match="no user 'ghost'"):
+        accounts.change_role(runtime, actor=LOCAL_ADMIN, username="ghost", role="rep")
     require(Role.MANAGER, "scores.override")
     with pytest.raises(PermissionDenied):
         require(Role.TRAINER, "scores.override")
@@ -76,5 +90,62 @@ def test_roles_are_checked_on_the_server(runtime):
 def test_services_say_when_init_was_not_run(tmp_path):
     rt = open_runtime(Settings(data_dir=tmp_path / "fresh"))
     with pytest.raises(ConfigurationError, match="coach init"):
-        accounts.list_users(rt)
+        accounts.list_users(rt, actor=LOCAL_ADMIN)
     rt.close()
+
+
+def test_the_actor_is_required_and_must_be_an_active_user(seeded_runtime):
+    rt = seeded_runtime
+    with pytest.raises(TypeError, match="actor"):
+        accounts.add_user(rt, username="x1", password="a long passphrase", role="rep")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="actor"):
+        accounts.list_users(rt)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="actor"):
+        accounts.change_role(rt, username="rep", role="admin")  # type: ignore[call-arg]
+    accounts.add_user(
+        rt, username="boss", password="a long passphrase", role="admin", actor="admin"
+    )
+    with rt.transaction() as session:
+        boss = users_repo.get_user_by_username(session=session, username="boss")
+        assert boss is not None
+        users_repo.set_active(session=session, user_id=boss.id, active=False)
+    for actor in ("boss", "ghost", ""):
+        with pytest.raises(PermissionDenied, match="no active user|say who is acting"):
+            accounts.change_role(rt, actor=actor, username="rep", role="admin")
+        with pytest.raises(PermissionDenied, match="no active user|say who is acting"):
+            accounts.list_users(rt, actor=actor)
+    assert [u.role for u in accounts.list_users(rt, actor=LOCAL_ADMIN) if u.username == "rep"] == [
+        "rep"
+    ]
+
+
+def test_the_role_check_comes_before_the_password_check(seeded_runtime):
+    with pytest.raises(PermissionDenied):
+        accounts.add_user(seeded_runtime, username="mal", password="short", role="rep", actor="rep")
+
+
+def test_who_may_list_which_users(seeded_runtime):
+    rt = seeded_runtime
+    accounts.add_user(
+        rt, username="olly", password="a long passphrase", role="rep", team="Other", actor="admin"
+    )
+    accounts.add_user(
+        rt, username="loner", password="a long passphrase", role="trainer", actor=LOCAL_ADMIN
+    )
+    demo = {"admin", "manager", "rep", "rep-zh", "trainer"}
+    everyone = demo | {"olly", "loner"}
+    for actor in (LOCAL_ADMIN, "admin"):
+        assert {u.username for u in accounts.list_users(rt, actor=actor)} == everyone
+        assert [u.username for u in accounts.list_users(rt, actor=actor, team="Other")] == ["olly"]
+    for actor in ("trainer", "manager"):
+        assert {u.username for u in accounts.list_users(rt, actor=actor)} == demo
+        assert {u.username for u in accounts.list_users(rt, actor=actor, team="Demo Team")} == demo
+        assert [u.username for u in accounts.list_users(rt, actor=actor, role="trainer")] == [
+            "trainer"
+        ]
+        with pytest.raises(PermissionDenied, match="only their own team"):
+            accounts.list_users(rt, actor=actor, team="Other")
+    with pytest.raises(PermissionDenied, match="a rep may not"):
+        accounts.list_users(rt, actor="rep")
+    with pytest.raises(PermissionDenied, match="in no team"):
+        accounts.list_users(rt, actor="loner")
