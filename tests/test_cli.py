@@ -89,6 +89,22 @@ def test_users_add_errors_are_clear():
     assert dup.exit_code == 1 and "taken" in dup.output
 
 
+def test_users_commands_check_the_acting_user():
+    assert run("init").exit_code == 0
+    assert "local operator, acting as admin" in run("users", "list", "--help").output
+    denied = run("users", "add", "dan", "--password", "long enough pass", "--user", "trainer")
+    assert denied.exit_code == 1 and "a trainer may not" in denied.output
+    added = run("users", "add", "dan", "--password", "long enough pass", "--user", "admin")
+    assert added.exit_code == 0, added.output
+    team = json.loads(run("users", "list", "--json", "--user", "manager").stdout)
+    assert "dan" not in {u["username"] for u in team} and len(team) == 5
+    assert "dan" in run("users", "list").stdout
+    denied = run("users", "list", "--user", "rep")
+    assert denied.exit_code == 1 and "a rep may not" in denied.output
+    other = run("users", "list", "--team", "Elsewhere", "--user", "trainer")
+    assert other.exit_code == 1 and "only their own team" in other.output
+
+
 def test_commands_before_init_say_what_to_do():
     result = run("scenarios", "list")
     assert result.exit_code == 1 and "coach init" in result.output

@@ -1,24 +1,57 @@
-"""The web application: the JSON API under /api and the UI at /."""
+"""The web application: sign-in, the JSON API under /api, media, voice, and the UI.
+
+Everything but the sign-in page, its stylesheet and ``/api/health`` is behind the
+:class:`~coach.api.auth.AuthGate`: an anonymous request gets the sign-in page or a 401.
+The UI is mounted once per language (``/en``, ``/zh``); ``/`` sends each user to theirs.
+"""
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from coach import __version__
-from coach.errors import CoachError, NotFoundError
-from coach.services import content
+from coach.api.auth import AuthGate, SessionCookies, add_auth_routes, browser_language
+from coach.errors import CoachError, NotFoundError, PermissionDenied
+from coach.services import content, media, profile
+from coach.services.practice import PracticeService
 from coach.services.records import ScenarioSummary
 from coach.services.runtime import Runtime
 
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parents[2] / "ui" / "static"
 
-def create_app(runtime: Runtime) -> FastAPI:
-    """Build the ASGI app around an opened runtime."""
+
+def create_app(
+    runtime: Runtime,
+    *,
+    practice: PracticeService | None = None,
+    ui: bool = True,
+    voice_options: dict[str, Any] | None = None,
+) -> FastAPI:
+    """Build the ASGI app around an opened runtime.
+
+    ``practice`` defaults to a service with the embedded recogniser; tests pass one with
+    fakes. ``ui=False`` serves only the API (no Gradio needed). ``voice_options`` go to the
+    voice routes (``transcriber=``, ``synthesizer=`` fakes in tests).
+    """
     app = FastAPI(
         title="coach", version=__version__, docs_url="/api/docs", openapi_url="/api/openapi.json"
     )
+    cookies = SessionCookies(runtime)
+    add_auth_routes(app, runtime, cookies)
+    app.add_middleware(AuthGate, identify=cookies.username)
+
+    def who(request: Request) -> str:
+        name = cookies.username(request)
+        if name is None:
+            raise HTTPException(status_code=401, detail="sign in first")
+        return name
 
     @app.get("/api/health")
     def health() -> dict[str, Any]:
@@ -44,15 +77,74 @@ def create_app(runtime: Runtime) -> FastAPI:
         except NotFoundError as exc:
             raise HTTPException(status_code=404, detail=str(exc)) from exc
 
-    @app.get("/", response_class=HTMLResponse)
-    def home() -> str:
-        from ui.placeholder import render_placeholder
+    if STATIC.is_dir():
+        app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-        return render_placeholder(
-            stats=content.library_stats(runtime),
-            scenarios=content.list_scenarios(runtime),
-            version=__version__,
-            dev_mode=runtime.settings.is_dev,
-        )
+    if not ui:
+        return app
 
+    service = practice or _default_practice(runtime)
+
+    @app.get("/media/session/{session_id}/{index}", include_in_schema=False)
+    def session_audio(session_id: str, index: int, request: Request) -> FileResponse:
+        return _file(lambda: media.session_turn_audio(service, session_id, index, actor=who(request)))
+
+    @app.get("/media/clip/{clip_id}", include_in_schema=False)
+    def clip_audio(clip_id: str, request: Request) -> FileResponse:
+        return _file(lambda: media.clip_audio(runtime, clip_id, actor=who(request)))
+
+    @app.get("/language/{language}", include_in_schema=False)
+    def choose_language(language: str, request: Request) -> RedirectResponse:
+        try:
+            profile.set_ui_language(runtime, actor=who(request), language=language)
+        except CoachError as exc:
+            raise HTTPException(status_code=400, detail=str(exc)) from exc
+        return RedirectResponse(f"/{language}/", status_code=303)
+
+    @app.get("/", include_in_schema=False)
+    def home(request: Request) -> RedirectResponse:
+        name = who(request)
+        chosen = profile.get_active_user(runtime, username=name).ui_language
+        language = chosen or browser_language(request.headers.get("accept-language"))
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"/{language}/{query}", status_code=303)
+
+    _add_voice(app, runtime, service, cookies, voice_options or {})
+
+    from ui.app import mount_ui
+
+    mount_ui(app, runtime, service, identify=cookies.username)
     return app
+
+
+def _default_practice(runtime: Runtime) -> PracticeService:
+    from coach.services import speech
+
+    return PracticeService(runtime, transcriber=speech.get_transcriber(runtime.settings))
+
+
+def _add_voice(
+    app: FastAPI,
+    runtime: Runtime,
+    service: PracticeService,
+    cookies: SessionCookies,
+    options: dict[str, Any],
+) -> None:
+    try:
+        from coach.api.voice import add_voice_routes
+    except ImportError:  # the voice channel is optional; text and uploads still work
+        log.warning("the voice channel is not available", exc_info=True)
+        return
+    add_voice_routes(app, runtime=runtime, practice=service, identify=cookies.username, **options)
+
+
+def _file(make: Any) -> FileResponse:
+    try:
+        path = make()
+    except PermissionDenied as exc:
+        raise HTTPException(status_code=403, detail=str(exc)) from exc
+    except NotFoundError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    except CoachError as exc:
+        raise HTTPException(status_code=503, detail=str(exc)) from exc
+    return FileResponse(path)

@@ -81,7 +81,7 @@ def practice(
             transcriber = speech.get_transcriber(runtime.settings)
         service = PracticeService(runtime, transcriber=transcriber)
         started = service.start(
-            username=user,
+            actor=user,
             scenario_id=scenario,
             mode=mode,
             persona_id=persona,
@@ -122,7 +122,9 @@ def practice(
             text, audio = turns[index]
             index += 1
         try:
-            result = service.take_turn(started.session_id, text=text, audio=audio)
+            result = service.take_turn(
+                started.session_id, actor=user, text=text, audio=audio
+            )
         except CoachError as error:
             typer.secho(f"  {error}", fg=typer.colors.RED, err=True)
             if interactive:
@@ -136,13 +138,13 @@ def practice(
             ended_by = result.ended_by
             break
     try:
-        evaluation = service.end(started.session_id, ended_by=ended_by or "rep")
+        evaluation = service.end(started.session_id, actor=user, ended_by=ended_by or "rep")
     except CoachError as error:
         raise fail(error) from error
     if as_json:
         payload = {
             "session_id": started.session_id,
-            "turns": service.transcript(started.session_id),
+            "turns": service.transcript(started.session_id, actor=user),
             "ended_by": ended_by,
             "evaluation": evaluation,
         }

@@ -330,6 +330,29 @@ class BuiltinPersona:
             move,
         )
 
+    def likely_lines(self, limit: int = 8) -> list[str]:
+        """Lines the customer may say next, filled in, for the speech cache to prepare.
+
+        The next objection first (it is the likeliest long line), then the agreement and the
+        bank lines for the common moves; lines already said are left out.
+        """
+        pending = self._pending_objection()
+        upcoming = [o for o in self.persona.objections if o.id not in self.state.objections_raised]
+        groups: list[list[str]] = []
+        if pending is not None:
+            groups += [pending.resolved_lines, pending.lines]
+        if upcoming:
+            groups.append(upcoming[0].lines)
+        groups.append(self.persona.agree_when.lines)
+        for move in ("needs_question", "pitch", "next_step", "greeting", "self_intro", "unknown"):
+            groups.append(self.persona.responses.get(move, []))
+        lines: list[str] = []
+        for group in groups:
+            for line in group:
+                if line not in self.state.used_lines and self._fill(line) not in lines:
+                    lines.append(self._fill(line))
+        return lines[:limit]
+
     def _retrieved(self, objection: Objection) -> list[str]:
         if self.customer_lines is None:
             return []

@@ -9,27 +9,27 @@ so any app process can serve any session.
 from __future__ import annotations
 
 import logging
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from coach.accounts import Role
 from coach.backends.ports import Embedder, Transcriber
-from coach.errors import CoachError, NotFoundError
+from coach.errors import CoachError, NotFoundError, PermissionDenied
+from coach.evaluator import Mode
 from coach.evaluator.keypoints import KeyPointDetector
 from coach.personas.engine import CustomerLines
 from coach.personas.model import Persona
 from coach.practice.modes import ModeStep, PracticeMode, make_mode
 from coach.scenarios.model import Scenario
-from coach.security import require
-from coach.services import evaluation
+from coach.services import actors, evaluation
 from coach.services.llm import chat_model
 from coach.services.runtime import Runtime
 from coach.store.repositories import content as content_repo
 from coach.store.repositories import scorecards as scorecards_repo
 from coach.store.repositories import sessions as sessions_repo
-from coach.store.repositories import users as users_repo
 from coach.transcripts import CUSTOMER, REP, Transcript, Turn
 
 
@@ -53,10 +53,80 @@ class TurnResult:
     ended_by: str | None = None
     detected: list[str] = field(default_factory=list)
     notice: str | None = None
+    turn_index: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for the CLI, UI and API."""
         return {k: v for k, v in self.__dict__.items() if v not in (None, [])}
+
+
+@dataclass(frozen=True)
+class VoiceProfile:
+    """What the voice channel needs to speak and hear a session."""
+
+    language: str
+    persona_voice: Any
+    likely_replies: list[str]
+    hotwords: list[str]
+    opening: str | None
+    status: str
+
+
+@dataclass(frozen=True)
+class TurnView:
+    """One stored turn as the practice and scorecard pages show it."""
+
+    index: int
+    speaker: str
+    text: str
+    audio_path: str | None = None
+    heard: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """Everything the practice screen and the scorecard show of one session."""
+
+    id: str
+    owner: str
+    scenario_id: str
+    scenario_title: str
+    language: str
+    mode: str
+    status: str
+    ended_by: str | None
+    started_at: datetime
+    ended_at: datetime | None
+    hints: bool
+    engine: str
+    persona: dict[str, Any] | None
+    turns: list[TurnView]
+    script: list[str]
+    line: int | None
+    node_line: str | None
+    trust: float | None
+    patience: int | None
+    patience_max: int | None
+    scorecard: dict[str, Any] | None
+    override_score: float | None = None
+    coverage: float | None = None
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """A session in the history list."""
+
+    id: str
+    scenario_id: str
+    scenario_title: str
+    language: str
+    mode: str
+    status: str
+    ended_by: str | None
+    started_at: datetime
+    score: float | None
+    profile: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -99,9 +169,12 @@ class PracticeService:
             self._lines = clips_service.customer_lines_lookup(self.runtime) or (lambda _s, _o: [])
         return self._lines(scenario_id, objection)
 
-    def _load(self, session_id: str) -> tuple[Any, Scenario, Persona | None, list[Turn]]:
+    def _load(
+        self, session_id: str, actor: str, *, write: bool = False
+    ) -> tuple[Any, Scenario, Persona | None, list[Turn]]:
         with self.runtime.transaction() as session:
             row = sessions_repo.get_session(session=session, session_id=session_id)
+            _check_access(session, actor, row, write=write)
             scenario = content_repo.get_scenario(session=session, scenario_id=row.scenario_id)
             persona = (
                 content_repo.get_persona(session=session, persona_id=row.persona_id)
@@ -146,7 +219,7 @@ class PracticeService:
     def start(
         self,
         *,
-        username: str,
+        actor: str,
         scenario_id: str,
         mode: str,
         persona_id: str | None = None,
@@ -171,10 +244,7 @@ class PracticeService:
                 "llm" if self.runtime.settings.llm_configured and mode == "freeform" else "builtin"
             )
         with self.runtime.transaction() as session:
-            user = users_repo.get_user_by_username(session=session, username=username)
-            if user is None:
-                raise NotFoundError(f"no user {username!r} (see: coach users list)")
-            require(Role(user.role), "practice")
+            user = actors.account(session, actor, "practice", "practising")
             scenario = content_repo.get_scenario(session=session, scenario_id=scenario_id)
             if mode == "freeform" and persona_id is None:
                 if not scenario.personas:
@@ -184,6 +254,11 @@ class PracticeService:
                 content_repo.get_persona(session=session, persona_id=persona_id)
                 if persona_id
                 else None
+            )
+        if persona is not None and persona.language != scenario.language:
+            raise CoachError(
+                f"persona {persona.id!r} speaks {persona.language} but scenario {scenario_id!r} "
+                f"is in {scenario.language}; pick one of its personas: {', '.join(scenario.personas) or '(none)'}"
             )
         practice_mode = make_mode(
             mode,
@@ -215,39 +290,70 @@ class PracticeService:
         self,
         session_id: str,
         *,
+        actor: str,
         text: str | None = None,
         audio: str | Path | None = None,
         audio_path_to_keep: str | None = None,
+        start: float | None = None,
+        end: float | None = None,
+        meta: dict[str, Any] | None = None,
     ) -> TurnResult:
-        """One rep turn (typed, or recorded audio through the transcriber), and the reply."""
-        row, scenario, persona, turns = self._load(session_id)
+        """One rep turn (typed, or a recording through the transcriber), and the reply.
+
+        Only the session's owner may take a turn. A recording is checked against the upload
+        limits, transcribed, and kept under the data dir so the scorecard can play it.
+        """
+        row, scenario, persona, turns = self._load(session_id, actor, write=True)
         if row.status != "active":
             raise SessionEndedError(
                 f"session {session_id} has ended ({row.ended_by}); start a new one"
             )
-        start = end = None
         if audio is not None:
             if self.transcriber is None:
                 raise CoachError("no speech recogniser is set up for audio turns")
-            heard = self.transcriber.transcribe(audio, language=scenario.language)
+            from coach.services import speech
+
+            heard = speech.transcribe_file(
+                audio,
+                language=scenario.language,
+                hotwords=hotwords(scenario),
+                settings=self.runtime.settings,
+                transcriber=self.transcriber,
+            )
             text = heard.text
             start, end = 0.0, heard.duration
+            if audio_path_to_keep is None:
+                audio_path_to_keep = self._keep_audio(session_id, Path(audio), len(turns))
+            meta = {**(meta or {}), "heard": heard.text, "source": "upload"}
         if text is None or not text.strip():
             raise CoachError("the turn is empty: say or type something")
         with self.runtime.transaction() as session:
-            sessions_repo.add_turn(
+            stored = sessions_repo.add_turn(
                 session=session,
                 session_id=session_id,
                 speaker=REP,
                 text=text.strip(),
-                audio_path=audio_path_to_keep or (str(audio) if audio is not None else None),
+                audio_path=audio_path_to_keep,
                 start=start,
                 end=end,
+                meta=meta,
             )
+            turn_index = stored.index
         practice_mode = self._mode(row, scenario, persona)
         history = [*turns, Turn(speaker=REP, text=text.strip())]
         step = practice_mode.respond(text.strip(), history)
         self._save_step(session_id, practice_mode, step, bool((row.state or {}).get("hints", True)))
+        shown = {
+            key: value
+            for key, value in (("marks", step.marks), ("hint", step.hint), ("notice", step.notice))
+            if value
+        }
+        if shown:
+            # What the rep was shown after this turn, so a reopened page shows it again.
+            with self.runtime.transaction() as session:
+                sessions_repo.update_turn(
+                    session=session, session_id=session_id, index=turn_index, meta=shown
+                )
         result = TurnResult(
             session_id=session_id,
             rep_text=text.strip(),
@@ -258,6 +364,7 @@ class PracticeService:
             ended_by=step.ended_by,
             detected=step.detected,
             notice=step.notice,
+            turn_index=turn_index,
         )
         if step.notice and "did not answer" in step.notice:
             # Don't make the rep wait for a dead server every turn: go on with the built-in
@@ -265,7 +372,7 @@ class PracticeService:
             with self.runtime.transaction() as session:
                 sessions_repo.set_engine(session=session, session_id=session_id, engine="builtin")
         if step.ended_by is not None:
-            self.end(session_id, ended_by=step.ended_by)
+            self.end(session_id, actor=actor, ended_by=step.ended_by)
         else:
             self._warmer.submit(self._warm, scenario.language, text.strip())
         return result
@@ -276,20 +383,76 @@ class PracticeService:
         except Exception:  # the scorecard embeds it then; a warm-up must never break a call
             log.warning("could not pre-embed a rep turn for the scorecard", exc_info=True)
 
-    def end(self, session_id: str, *, ended_by: str = "rep") -> dict[str, Any]:
+    def _keep_audio(self, session_id: str, source: Path, index: int) -> str | None:
+        """Copy an uploaded recording next to the session's other audio; None if it can't."""
+        folder = self.runtime.settings.data_dir / "audio" / session_id
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / f"turn-{index:03d}{source.suffix.lower() or '.wav'}"
+            shutil.copyfile(source, target)
+        except OSError:
+            # A full disk must not cost the rep the turn: the text is stored without audio.
+            log.warning("could not keep the audio of a turn of %s", session_id, exc_info=True)
+            return None
+        return str(target)
+
+    def revise_rep_turn(
+        self,
+        session_id: str,
+        *,
+        actor: str,
+        turn_index: int,
+        text: str,
+        meta: dict[str, Any] | None = None,
+    ) -> None:
+        """Replace a rep turn's stored text with a more accurate transcript.
+
+        The first, fast transcript stays in the turn's meta (``heard_fast``) so the rep can
+        be shown both. A session already scored is scored again with the new text.
+        """
+        row, _, _, _ = self._load(session_id, actor, write=True)
+        if not text.strip():
+            return
+        turn = next((t for t in row.turns if t.index == turn_index), None)
+        if turn is None or turn.speaker != REP:
+            raise NotFoundError(f"session {session_id} has no rep turn {turn_index}")
+        if turn.text == text.strip():
+            return
+        with self.runtime.transaction() as session:
+            sessions_repo.update_turn(
+                session=session,
+                session_id=session_id,
+                index=turn_index,
+                text=text.strip(),
+                meta={"heard_fast": (turn.meta or {}).get("heard_fast", turn.text), **(meta or {})},
+            )
+        if row.status != "active" and row.scorecard is not None:
+            self._score(session_id)
+
+    def end(self, session_id: str, *, actor: str, ended_by: str = "rep") -> dict[str, Any]:
         """End the session, score it and store the scorecard; return the evaluation."""
-        row, scenario, _, turns = self._load(session_id)
+        row, _, _, _ = self._load(session_id, actor, write=True)
         if row.status == "active":
             with self.runtime.transaction() as session:
                 sessions_repo.end_session(session=session, session_id=session_id, ended_by=ended_by)
         elif row.scorecard is not None:
             return dict(row.scorecard.result)
+        return self._score(session_id)
+
+    def _score(self, session_id: str) -> dict[str, Any]:
+        with self.runtime.transaction() as session:
+            row = sessions_repo.get_session(session=session, session_id=session_id)
+            scenario = content_repo.get_scenario(session=session, scenario_id=row.scenario_id)
+            mode = cast(Mode, row.mode)
+            turns = [
+                Turn(speaker=t.speaker, text=t.text, start=t.start, end=t.end) for t in row.turns
+            ]
         transcript = Transcript(language=scenario.language, turns=turns)
         self._warmer.submit(lambda: None).result()  # turns still being embedded: let them finish
         result = evaluation.evaluate(
             scenario,
             transcript,
-            mode=row.mode,
+            mode=mode,
             embedder=self.embedder,
             clip_lookup=evaluation.clip_lookup_from_db(self.runtime),
             judge=evaluation.llm_judge(self.runtime.settings),
@@ -298,7 +461,172 @@ class PracticeService:
             scorecards_repo.save_scorecard(session=session, session_id=session_id, result=result)
         return result
 
-    def transcript(self, session_id: str) -> list[dict[str, Any]]:
+    def transcript(self, session_id: str, *, actor: str) -> list[dict[str, Any]]:
         """The session's turns as plain data."""
-        _, _, _, turns = self._load(session_id)
+        _, _, _, turns = self._load(session_id, actor)
         return [t.model_dump(exclude_none=True) for t in turns]
+
+    # -- what the pages show ---------------------------------------------------------------
+
+    def view(self, session_id: str, *, actor: str) -> SessionView:
+        """One session as the practice screen and the scorecard show it (owner or their coaches)."""
+        with self.runtime.transaction() as session:
+            row = sessions_repo.get_session(session=session, session_id=session_id)
+            _check_access(session, actor, row, write=False)
+            scenario = content_repo.get_scenario(session=session, scenario_id=row.scenario_id)
+            persona = (
+                content_repo.get_persona(session=session, persona_id=row.persona_id)
+                if row.persona_id
+                else None
+            )
+            state = dict(row.state or {})
+            mode_state = dict(state.get("mode") or {})
+            persona_state = dict(mode_state.get("persona") or {})
+            node_line = None
+            if row.mode == "scripted" and scenario.flow is not None and row.status == "active":
+                node_line = scenario.flow.node(str(mode_state.get("node", scenario.flow.start))).customer
+            card = row.scorecard
+            return SessionView(
+                id=row.id,
+                owner=row.user.username,
+                scenario_id=scenario.id,
+                scenario_title=scenario.title,
+                language=scenario.language,
+                mode=row.mode,
+                status=row.status,
+                ended_by=row.ended_by,
+                started_at=row.started_at,
+                ended_at=row.ended_at,
+                hints=bool(state.get("hints", True)),
+                engine=row.engine,
+                persona=_visible_card(persona) if persona is not None else None,
+                turns=[
+                    TurnView(
+                        index=t.index,
+                        speaker=t.speaker,
+                        text=t.text,
+                        audio_path=t.audio_path,
+                        heard=(t.meta or {}).get("heard_fast") or (t.meta or {}).get("heard"),
+                        meta=dict(t.meta or {}),
+                    )
+                    for t in row.turns
+                ],
+                script=list(scenario.script),
+                line=int(mode_state.get("line", 0)) if row.mode == "readalong" else None,
+                node_line=node_line,
+                trust=persona_state.get("trust"),
+                patience=persona_state.get("patience"),
+                patience_max=persona.hang_up_when.patience if persona is not None else None,
+                scorecard=dict(card.result) if card is not None else None,
+                override_score=card.override_score if card is not None else None,
+                coverage=_coverage(scenario, row.turns) if row.mode == "recitation" else None,
+            )
+
+    def history(self, *, actor: str, limit: int = 200) -> list[SessionSummary]:
+        """The actor's own sessions, newest first, with their scores."""
+        with self.runtime.transaction() as session:
+            user = actors.account(session, actor, "practice", "asking")
+            rows = sessions_repo.list_sessions(session=session, user_id=user.id, limit=limit)
+            titles = {s.id: s.title for s in content_repo.list_scenarios(session=session)}
+            return [
+                SessionSummary(
+                    id=row.id,
+                    scenario_id=row.scenario_id,
+                    scenario_title=titles.get(row.scenario_id, row.scenario_id),
+                    language=row.language,
+                    mode=row.mode,
+                    status=row.status,
+                    ended_by=row.ended_by,
+                    started_at=row.started_at,
+                    score=(
+                        row.scorecard.override_score
+                        if row.scorecard is not None and row.scorecard.override_score is not None
+                        else (row.scorecard.score if row.scorecard is not None else None)
+                    ),
+                    profile=dict((row.scorecard.result or {}).get("profile") or {})
+                    if row.scorecard is not None
+                    else {},
+                )
+                for row in rows
+            ]
+
+    def active_session(self, *, actor: str) -> str | None:
+        """The actor's newest session still in progress (to resume after a closed tab)."""
+        with self.runtime.transaction() as session:
+            user = actors.account(session, actor, "practice", "asking")
+            rows = sessions_repo.list_sessions(
+                session=session, user_id=user.id, status="active", limit=1
+            )
+            return rows[0].id if rows else None
+
+    def voice_profile(self, session_id: str, *, actor: str) -> VoiceProfile:
+        """How the session's customer sounds, what it may say next, and words to listen for."""
+        row, scenario, persona, turns = self._load(session_id, actor, write=True)
+        likely: list[str] = []
+        if row.mode == "freeform" and persona is not None and row.status == "active":
+            mode = self._mode(row, scenario, persona)
+            engine = getattr(mode, "engine", None)
+            if engine is not None:
+                likely = engine.likely_lines()
+        elif row.mode == "scripted" and scenario.flow is not None:
+            likely = [n.customer for n in scenario.flow.nodes if n.customer][:8]
+        opening = next((t.text for t in turns if t.speaker == CUSTOMER), None)
+        return VoiceProfile(
+            language=scenario.language,
+            persona_voice=persona.voice if persona is not None else None,
+            likely_replies=likely,
+            hotwords=hotwords(scenario),
+            opening=opening,
+            status=row.status,
+        )
+
+
+def hotwords(scenario: Scenario) -> list[str]:
+    """Product names and must-say terms the recogniser should listen for."""
+    words: list[str] = []
+    for phrase in [*scenario.must_say, *scenario.facts.values()]:
+        if phrase and len(phrase) <= 40 and phrase not in words:
+            words.append(phrase)
+    return words[:12]
+
+
+def _coverage(scenario: Scenario, turns: list[Any]) -> float:
+    """How much of the hidden script the rep has said so far (0-1)."""
+    from coach.evaluator.recitation import score_recitation
+
+    said = " ".join(t.text for t in turns if t.speaker == REP)
+    if not said.strip() or not scenario.script:
+        return 0.0
+    return score_recitation(
+        list(scenario.script), said, scenario.language, must_say=[], points=[], stages=[]
+    ).coverage
+
+
+def _visible_card(persona: Persona) -> dict[str, Any]:
+    """What the rep may see of the customer before the call: not needs, budget or objections."""
+    return {
+        "id": persona.id,
+        "name": persona.name,
+        "role": persona.role,
+        "company": persona.company,
+        "mood": persona.mood,
+        "difficulty": persona.difficulty,
+    }
+
+
+def _check_access(session: Any, actor: str, row: Any, *, write: bool) -> None:
+    """The owner may read and continue a session; admins and the owner's coaches may read it.
+
+    Trainers and managers read sessions of their own team only. Nobody continues someone
+    else's session, so a forged session id in a URL or an event opens nothing.
+    """
+    who = actors.resolve(session, actor)
+    if who.user_id is not None and who.user_id == row.user_id:
+        return
+    if not write:
+        if who.role.value == "admin":
+            return
+        if who.can("scores.read_team") and who.team_id is not None:
+            if row.user is not None and row.user.team_id == who.team_id:
+                return
+    raise PermissionDenied("this practice session is not yours: you can only open your own sessions")

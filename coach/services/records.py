@@ -25,6 +25,7 @@ class UserRecord(Record):
     is_active: bool
     is_demo: bool
     created_at: datetime
+    ui_language: str | None = None
 
 
 class ScenarioSummary(Record):

@@ -78,6 +78,8 @@ class UserRow(Base):
         ForeignKey("teams.id", ondelete="SET NULL"), index=True
     )
     language: Mapped[str] = mapped_column(String(8), default="en")
+    # The web app's language as the user chose it; None: follow the browser.
+    ui_language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -147,6 +149,7 @@ class PracticeSessionRow(Base):
     )
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
+    user: Mapped[UserRow] = relationship()
     turns: Mapped[list[TurnRow]] = relationship(
         back_populates="session", order_by="TurnRow.index", cascade="all, delete-orphan"
     )

@@ -73,12 +73,16 @@ def test_server_down_keeps_the_session_going_on_the_builtin_engine(seeded_runtim
     )
     runtime = open_runtime(settings)
     service = PracticeService(runtime, embedder=FakeEmbedder())
-    started = service.start(username="rep", scenario_id="crm-logistics-discovery", mode="freeform")
-    result = service.take_turn(started.session_id, text="Hi Dana, this is Alex from FleetFlow.")
+    started = service.start(actor="rep", scenario_id="crm-logistics-discovery", mode="freeform")
+    result = service.take_turn(
+        started.session_id, actor="rep", text="Hi Dana, this is Alex from FleetFlow."
+    )
     assert result.customer and result.notice and "did not answer" in result.notice
-    second = service.take_turn(started.session_id, text="How do you handle quotes today?")
+    second = service.take_turn(
+        started.session_id, actor="rep", text="How do you handle quotes today?"
+    )
     assert second.customer and second.notice is None  # switched to the built-in customer
-    assert len(service.transcript(started.session_id)) == 5
+    assert len(service.transcript(started.session_id, actor="rep")) == 5
     runtime.close()
 
 
@@ -91,11 +95,13 @@ def test_a_whole_session_through_a_fake_openai_server(seeded_runtime):
         )
         runtime = open_runtime(settings)
         service = PracticeService(runtime, embedder=FakeEmbedder())
-        started = service.start(
-            username="rep", scenario_id="crm-logistics-discovery", mode="freeform"
+        started = service.start(actor="rep", scenario_id="crm-logistics-discovery", mode="freeform")
+        first = service.take_turn(
+            started.session_id, actor="rep", text="Hi Dana, this is Alex from FleetFlow."
         )
-        first = service.take_turn(started.session_id, text="Hi Dana, this is Alex from FleetFlow.")
-        second = service.take_turn(started.session_id, text="How do you handle quotes today?")
+        second = service.take_turn(
+            started.session_id, actor="rep", text="How do you handle quotes today?"
+        )
         assert first.customer == "Sure, go ahead, I have a few minutes."
         assert second.customer == "We mostly use spreadsheets, honestly."
         assert server.requests[0]["model"] == "m"

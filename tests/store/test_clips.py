@@ -124,3 +124,28 @@ def test_calls_and_deleting_a_clip(runtime):
     with runtime.transaction() as s:
         assert clips.count_clips(session=s) == 0
         assert clips.clip_counts(session=s, clip_ids=["c1"])["c1"].likes == 0
+
+
+def test_clip_facets_are_the_distinct_values_clips_have(runtime):
+    with runtime.transaction() as s:
+        assert clips.clip_facets(session=s) == {}
+        add_content(s)
+        _clip(s, scenario_id="tiny")
+        _clip(s, clip_id="c2")  # same tags, no scenario: nothing doubled
+        clips.upsert_clip(
+            session=s,
+            clip_id="c3",
+            title="开场",
+            language="zh",
+            turns=TURNS,
+            tags=[("stage", "opening"), ("free", "calm")],
+        )
+    with runtime.transaction() as s:
+        assert clips.clip_facets(session=s) == {
+            "objection": ["price"],
+            "key_point": ["next_step"],
+            "free": ["calm"],
+            "stage": ["opening"],
+            "scenario": ["tiny"],
+            "language": ["en", "zh"],
+        }

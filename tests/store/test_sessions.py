@@ -87,3 +87,29 @@ def test_list_sessions_filters(runtime):
         assert len(sessions.list_sessions(session=s, team_id=team.id)) == 2
         assert [x.user_id for x in sessions.list_sessions(session=s, status="completed")] == [b.id]
         assert len(sessions.list_sessions(session=s, scenario_id="tiny", limit=1)) == 1
+
+
+def test_update_turn_changes_text_and_merges_meta_even_after_the_end(runtime):
+    with runtime.transaction() as s:
+        add_content(s)
+        practice = _start(s, make_rep(s).id)
+        session_id = practice.id
+        sessions.add_turn(
+            session=s, session_id=session_id, speaker="rep", text="hi", meta={"heard": "hi"}
+        )
+        sessions.end_session(session=s, session_id=session_id, ended_by="rep")
+    with runtime.transaction() as s:
+        turn = sessions.update_turn(
+            session=s, session_id=session_id, index=0, text="Hi, I'm Alex.", meta={"fast": "hi"}
+        )
+        assert turn.text == "Hi, I'm Alex."
+    with runtime.transaction() as s:
+        sessions.update_turn(session=s, session_id=session_id, index=0, meta={"marks": {"a": 1}})
+    with runtime.transaction() as s:
+        [turn] = sessions.get_session(session=s, session_id=session_id).turns
+        assert turn.text == "Hi, I'm Alex."
+        assert turn.meta == {"heard": "hi", "fast": "hi", "marks": {"a": 1}}
+        with pytest.raises(NotFoundError, match="no turn 3"):
+            sessions.update_turn(session=s, session_id=session_id, index=3, text="x")
+        with pytest.raises(NotFoundError):
+            sessions.update_turn(session=s, session_id="nope", index=0, text="x")

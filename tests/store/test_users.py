@@ -63,3 +63,20 @@ def test_get_or_create_team_is_idempotent(runtime):
         second = users.get_or_create_team(session=s, name="Z")
         assert first.id == second.id
         assert [t.name for t in users.list_teams(session=s)] == ["Z"]
+
+
+def test_ui_language_is_stored_and_can_be_cleared(runtime):
+    with runtime.transaction() as s:
+        user_id = users.create_user(
+            session=s, username="lu", display_name="Lu", password_hash="x", role=Role.REP
+        ).id
+    with runtime.transaction() as s:
+        assert users.get_user(session=s, user_id=user_id).ui_language is None
+        users.set_ui_language(session=s, user_id=user_id, language="zh")
+    with runtime.transaction() as s:
+        assert users.get_user(session=s, user_id=user_id).ui_language == "zh"
+        users.set_ui_language(session=s, user_id=user_id, language=None)
+    with runtime.transaction() as s:
+        assert users.get_user(session=s, user_id=user_id).ui_language is None
+        with pytest.raises(NotFoundError):
+            users.set_ui_language(session=s, user_id=999, language="en")

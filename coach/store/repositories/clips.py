@@ -365,3 +365,17 @@ def list_favourites(*, session: Session, user_id: int) -> list[ClipRow]:
         .order_by(ClipFavouriteRow.created_at.desc(), ClipRow.id)
     )
     return list(session.scalars(query))
+
+
+def clip_facets(*, session: Session) -> dict[str, list[str]]:
+    """Distinct values clips have: tag values per kind, plus ``scenario`` and ``language``."""
+    out: dict[str, set[str]] = {}
+    for kind, value in session.execute(select(ClipTagRow.kind, ClipTagRow.value).distinct()):
+        out.setdefault(str(kind), set()).add(str(value))
+    for scenario_id, language in session.execute(
+        select(ClipRow.scenario_id, ClipRow.language).distinct()
+    ):
+        if scenario_id:
+            out.setdefault("scenario", set()).add(str(scenario_id))
+        out.setdefault("language", set()).add(str(language))
+    return {kind: sorted(values) for kind, values in out.items()}

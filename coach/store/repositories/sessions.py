@@ -157,3 +157,25 @@ def list_sessions(
     if status is not None:
         query = query.where(PracticeSessionRow.status == status)
     return list(session.scalars(query))
+
+
+def update_turn(
+    *,
+    session: Session,
+    session_id: str,
+    index: int,
+    text: str | None = None,
+    meta: dict[str, Any] | None = None,
+) -> TurnRow:
+    """Change a stored turn's text and/or merge keys into its meta (ended sessions too)."""
+    turn = session.scalar(
+        select(TurnRow).where(TurnRow.session_id == session_id, TurnRow.index == index)
+    )
+    if turn is None:
+        raise NotFoundError(f"session {session_id} has no turn {index}")
+    if text is not None:
+        turn.text = text
+    if meta:
+        turn.meta = {**(turn.meta or {}), **meta}
+    session.flush()
+    return turn

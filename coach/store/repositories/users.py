@@ -116,3 +116,11 @@ def set_active(*, session: Session, user_id: int, active: bool) -> UserRow:
     user.is_active = active
     session.flush()
     return user
+
+
+def set_ui_language(*, session: Session, user_id: int, language: str | None) -> UserRow:
+    """Store the web app's language for a user (None: follow the browser)."""
+    user = get_user(session=session, user_id=user_id)
+    user.ui_language = language
+    session.flush()
+    return user

@@ -1,0 +1,178 @@
+"""The voice channel of the practice page: one WebSocket per call, ``/ws/voice/{session_id}``.
+
+Same app, same origin, same signed cookie as the pages: nothing but the app is needed (no
+CDN, no STUN). A WebSocket and an AudioWorklet add about 60 ms, where Gradio's streaming
+audio added 0.2-2.6 s. The call's logic is ``coach.services.voice.VoiceCall``; this module
+only moves its messages.
+
+Query parameters: ``hands_free`` (``1``, default, or ``0`` for push-to-talk), ``wiring``
+(``live``, default, or ``naive``, the benchmark's baseline) and ``greet`` (``1``, default:
+speak the customer's opening line; the page sends ``0`` when it reconnects).
+
+Browser → server
+  - binary frames: the microphone, 16 kHz mono little-endian int16 PCM, any length (the page
+    sends 32 ms).
+  - text frames, JSON: ``{"type": "ptt", "down": true|false}`` (push-to-talk: the turn is what
+    is said while the button is held), ``{"type": "mute", "muted": true|false}`` (muting ends a
+    turn in progress), ``{"type": "barge_in"}`` (the rep spoke over the customer: stop sending
+    the rest of that reply), ``{"type": "end"}`` (end and score the call).
+
+Server → browser, JSON text frames (``type``, then the fields)
+  - ``ready``: ``session_id``, ``language``, ``sample_rate`` (what to send: 16000),
+    ``hands_free``, ``wiring``, ``status``.
+  - ``state``: ``state`` is ``listening``, ``hearing`` (the rep is speaking), ``thinking`` or
+    ``ended``; ``speaking`` and ``idle`` are the page's own (its player and its mic).
+  - ``partial`` ``text``: the live transcript so far.  ``heard`` ``text``, ``turn``: the rep's
+    turn as stored.  ``revised`` ``text``, ``turn``: the slower pass replaced the stored text.
+  - ``customer``: ``text``, and when there are any ``turn``, ``notice``, ``hint``, ``prompt``,
+    ``marks``, ``ended_by``; ``opening: true`` for the customer's first line.
+  - ``audio``: ``reply``, ``seq``, ``text``, ``sample_rate``, ``samples``; the **next frame is
+    binary**: that many little-endian int16 PCM samples, mono, at ``sample_rate``.
+  - ``reply_done``: ``reply``, ``turn``, ``cancelled``: no more audio for that reply.
+  - ``error``: ``code`` (``no_speech``, ``too_long``, ``stt_failed``, ``tts_failed``,
+    ``session_ended``, ``forbidden``, ``unauthenticated``, ``server_error``) and ``message``.
+  - ``ended``: ``ended_by`` (and ``score`` when the rep ended it).
+
+Close codes: 4401 not signed in, 4403 a session the user may not continue (an ``error`` event
+comes first), 1000 after the page closes. Every turn is stored as it happens, so the page
+simply reconnects after a lost connection or a server restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+from starlette.requests import HTTPConnection
+
+from coach.errors import NotFoundError, PermissionDenied
+from coach.services.runtime import Runtime
+from coach.services.voice import (
+    CustomerAudio,
+    Endpointing,
+    SpeechDetector,
+    VoiceCall,
+)
+from coach.settings import Settings
+
+log = logging.getLogger(__name__)
+
+UNAUTHENTICATED = 4401
+FORBIDDEN = 4403
+
+
+def add_voice_routes(
+    app: FastAPI,
+    *,
+    runtime: Runtime,
+    practice: Any,
+    identify: Callable[[HTTPConnection], str | None],
+    settings: Settings | None = None,
+    transcriber: Any = None,
+    synthesizer: Any = None,
+    detector: Callable[[], SpeechDetector] | None = None,
+    endpointing: Endpointing | None = None,
+) -> None:
+    """Register ``/ws/voice/{session_id}`` on ``app`` (see the module docstring).
+
+    ``identify`` returns the signed-in user's name from the connection's cookie, or None.
+    ``transcriber`` / ``synthesizer`` default to the configured models, created on the first
+    call; tests pass fakes, and a ``detector`` factory (one detector per call).
+    """
+    config = settings or runtime.settings
+    engines: dict[str, Any] = {"stt": transcriber, "tts": synthesizer}
+    calls: dict[str, VoiceCall] = {}
+    app.state.voice_calls = calls  # per-call state stays on the server, keyed by connection
+
+    def speech_engines() -> tuple[Any, Any]:
+        from coach.services import speech
+
+        if engines["stt"] is None:
+            engines["stt"] = speech.get_transcriber(config)
+        if engines["tts"] is None:
+            engines["tts"] = speech.get_synthesizer(config)
+        return engines["stt"], engines["tts"]
+
+    @app.websocket("/ws/voice/{session_id}")
+    async def voice(websocket: WebSocket, session_id: str) -> None:
+        user = identify(websocket)
+        # Accept first: a close before the handshake reaches the browser as a bare 403,
+        # without the code and the event the page needs to tell the rep what happened.
+        await websocket.accept()
+        if not user:
+            await _refuse(websocket, UNAUTHENTICATED, "unauthenticated", "sign in first")
+            return
+        query = websocket.query_params
+        stt, tts = await asyncio.to_thread(speech_engines)
+        try:
+            call = VoiceCall(
+                practice,
+                session_id,
+                actor=user,
+                settings=config,
+                transcriber=stt,
+                synthesizer=tts,
+                hands_free=query.get("hands_free", "1") not in ("0", "false"),
+                wiring="naive" if query.get("wiring") == "naive" else "live",
+                greet=query.get("greet", "1") not in ("0", "false"),
+                detector=detector() if detector is not None else None,
+                endpointing=endpointing,
+            )
+            await call.start()
+        except (PermissionDenied, NotFoundError) as exc:
+            # An unknown id is refused like someone else's: a forged id learns nothing.
+            await _refuse(websocket, FORBIDDEN, "forbidden", str(exc))
+            return
+        except Exception as exc:
+            log.exception("could not start a voice call for %s", session_id)
+            await _refuse(websocket, 1011, "server_error", f"the voice call could not start: {exc}")
+            return
+        key = uuid.uuid4().hex
+        calls[key] = call
+        sender = asyncio.create_task(_send_events(websocket, call))
+        try:
+            while True:
+                message = await websocket.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                data = message.get("bytes")
+                if data is not None:
+                    await call.feed(data)
+                    continue
+                text = message.get("text")
+                if text:
+                    try:
+                        parsed = json.loads(text)
+                    except ValueError:
+                        parsed = None
+                    if isinstance(parsed, dict):
+                        await call.control(parsed)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            calls.pop(key, None)
+            await call.close()
+            await asyncio.gather(sender, return_exceptions=True)
+
+
+async def _send_events(websocket: WebSocket, call: VoiceCall) -> None:
+    try:
+        async for event in call.events():
+            if isinstance(event, CustomerAudio):
+                await websocket.send_text(json.dumps(event.header(), ensure_ascii=False))
+                await websocket.send_bytes(event.pcm16())
+            else:
+                await websocket.send_text(json.dumps(event, ensure_ascii=False, default=str))
+    except (WebSocketDisconnect, RuntimeError):
+        # The page went away mid-send; the receive loop notices and closes the call.
+        return
+
+
+async def _refuse(websocket: WebSocket, code: int, error: str, message: str) -> None:
+    await websocket.send_json({"type": "error", "code": error, "message": message})
+    await websocket.close(code=code, reason=error)

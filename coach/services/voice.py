@@ -1,0 +1,1034 @@
+"""One hands-free voice call: microphone frames in, the customer's voice out.
+
+Transport-independent: the WebSocket route (``coach.api.voice``) hands ``VoiceCall`` the
+rep's audio and forwards what ``VoiceCall.events`` yields. A call runs like this:
+
+1. **Speech detection.** Each 32 ms window gets a speech probability: Silero VAD (the ONNX
+   file inside faster-whisper, run through onnxruntime with its state kept between windows,
+   about 0.2 ms a window) when it is installed, else a loudness detector. A turn starts after
+   two speech windows, with 0.3 s of audio before them, so its first syllable is kept.
+2. **Transcription while the rep talks.** The turn's audio goes into a
+   ``LiveTranscription`` (which cuts long stretches at short pauses in the background). At
+   every pause of ``speculate_s`` (0.15 s) that part of the turn is finished in the background,
+   and a new part begins if the rep goes on: by the time the pause is long enough to end the
+   turn, its text is usually known. Nothing is thrown away when the rep goes on; only the
+   silence after the pause is transcribed twice.
+3. **End of turn.** A fixed pause threshold cannot tell a turn's end from a pause inside
+   it: Piper's own speech pauses 0.3-0.6 s at commas and between sentences (Kokoro's Mandarin
+   up to 0.9 s). So the threshold depends on what was said: a question ends a turn after a
+   short pause, a complete sentence after a medium one, a half sentence ("..., and", "因为")
+   after a long one (``Endpointing``).
+4. **The reply.** The rep's text goes to ``PracticeService.take_turn`` (which stores it, then
+   answers); the answer is spoken piece by piece through the speech router, the first piece
+   first (a long first sentence is cut at its first comma so playback starts sooner). The
+   customer's likely lines are synthesised ahead (``prefetch``) at the start and after each
+   reply, in the same pieces, so a predicted answer starts at once.
+5. **After the turn.** The turn's audio is kept as a 16 kHz WAV under
+   ``<data_dir>/audio/<session_id>/`` for the scorecard, and a slower, more accurate pass
+   (Whisper beam 5 over the whole turn) may replace the stored text; it runs after the reply
+   has been synthesised, never before it.
+
+Every model call runs in a worker thread, never on the event loop. Per call, frames are
+processed in order by one worker; the models themselves are shared (Whisper serialises its
+calls, which is what two cores want).
+
+The ``naive`` wiring is the baseline the benchmark compares with: a fixed 0.8 s pause, the
+whole turn transcribed after it, the whole reply synthesised (uncached), then sent at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import inspect
+import itertools
+import logging
+import re
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import numpy as np
+
+from coach.backends.ports import FloatArray, Segment, Transcriber, Transcription
+from coach.errors import CoachError, NotFoundError, PermissionDenied
+from coach.settings import Settings
+from coach.speech.audio import SAMPLE_RATE, to_pcm16, write_wav
+from coach.speech.errors import AudioTooLongError, NoSpeechError, SpeechError
+from coach.speech.live import LiveTranscription
+from coach.text.acts import is_question
+from coach.text.sentences import split_sentences
+
+log = logging.getLogger(__name__)
+
+WINDOW = 512
+"""Samples per speech-detection window (32 ms at 16 kHz; what Silero VAD takes)."""
+WINDOW_S = WINDOW / SAMPLE_RATE
+PRE_ROLL_S = 0.3
+ONSET_WINDOWS = 2
+NAIVE_PAUSE_S = 0.8
+"""The naive wiring's fixed pause: the shortest that does not cut Piper's own turns."""
+
+Wiring = Literal["live", "naive"]
+
+
+# -- speech detection ---------------------------------------------------------------------------
+
+
+class SpeechDetector(Protocol):
+    """Speech probability of consecutive 512-sample windows of one stream (stateful)."""
+
+    def __call__(self, window: FloatArray) -> float:
+        """Probability in [0, 1] that ``window`` holds speech."""
+        ...
+
+
+class EnergyDetector:
+    """Loudness as speech: above an absolute floor and a share of the loudest window so far.
+
+    Needs no model; a loud noise counts as speech, so it is what the unit tests use and the
+    fallback when onnxruntime or the Silero file is missing.
+    """
+
+    def __init__(self, floor: float = 0.01, share: float = 0.1):
+        self.floor = floor
+        self.share = share
+        self.peak = 0.0
+
+    def __call__(self, window: FloatArray) -> float:
+        """1.0 for a loud window, 0.0 for a quiet one."""
+        rms = float(np.sqrt(np.mean(np.square(window, dtype=np.float64))))
+        self.peak = max(self.peak, rms)
+        return 1.0 if rms >= max(self.floor, self.share * self.peak) else 0.0
+
+
+_silero_lock = threading.Lock()
+_silero_session: Any = None
+
+
+def silero_model_path() -> Path | None:
+    """Where faster-whisper keeps its Silero VAD model, without importing faster-whisper."""
+    spec = importlib.util.find_spec("faster_whisper")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        found = sorted(Path(folder, "assets").glob("silero_vad*.onnx"))
+        if found:
+            return found[-1]
+    return None
+
+
+class SileroDetector:
+    """Silero VAD, one window at a time, its recurrent state carried between windows.
+
+    Fed window by window it gives exactly what faster-whisper's batch call gives (checked),
+    and it ignores noise that the loudness detector takes for speech.
+    """
+
+    CONTEXT = 64
+
+    def __init__(self) -> None:
+        self.session = _silero()
+        self.h = np.zeros((1, 1, 128), dtype=np.float32)
+        self.c = np.zeros((1, 1, 128), dtype=np.float32)
+        self.context = np.zeros(self.CONTEXT, dtype=np.float32)
+
+    def __call__(self, window: FloatArray) -> float:
+        """Speech probability of the next window."""
+        x = np.concatenate([self.context, window.astype(np.float32)])[None, :]
+        out, self.h, self.c = self.session.run(None, {"input": x, "h": self.h, "c": self.c})
+        self.context = window[-self.CONTEXT :].astype(np.float32)
+        return float(np.asarray(out).reshape(-1)[0])
+
+
+def _silero() -> Any:
+    global _silero_session
+    with _silero_lock:
+        if _silero_session is None:
+            path = silero_model_path()
+            if path is None:
+                raise ImportError("Silero VAD needs faster-whisper: pip install -e '.[models]'")
+            import onnxruntime
+
+            options = onnxruntime.SessionOptions()
+            # One thread: a window takes 0.2 ms, and the cores belong to Whisper and the voices.
+            options.inter_op_num_threads = 1
+            options.intra_op_num_threads = 1
+            options.log_severity_level = 4
+            _silero_session = onnxruntime.InferenceSession(
+                str(path), providers=["CPUExecutionProvider"], sess_options=options
+            )
+        return _silero_session
+
+
+def default_detector() -> SpeechDetector:
+    """Silero VAD when it is installed, else the loudness detector."""
+    try:
+        return SileroDetector()
+    except ImportError:
+        log.warning("Silero VAD is not installed: finding pauses by loudness instead")
+        return EnergyDetector()
+
+
+# -- end of turn --------------------------------------------------------------------------------
+
+_EN_OPEN_END = re.compile(
+    r"(?:[,;:\-–—]|\.\.\.|…|\b(?:and|but|or|so|because|that|which|if|then|the|a|an|to|of|"
+    r"with|for|like|um|uh|er|you know|i mean|our|your|my|is|are|was|we|i))\s*$",
+    re.IGNORECASE,
+)
+_ZH_OPEN_END = re.compile(
+    r"(?:[,，、;；:：\-…]|因为|所以|但是|不过|而且|然后|如果|就是|那个|这个|还有|和|跟|或者|"
+    r"嗯|呃|额|的话|我们|我|您|你|是|在|对于|关于)\s*$"
+)
+
+
+def classify_ending(text: str, language: str) -> Literal["question", "complete", "open"]:
+    """How the words so far end: a question, a complete sentence, or an open one."""
+    text = text.strip()
+    if not text:
+        return "open"
+    sentences = split_sentences(text) or [text]
+    last = sentences[-1]
+    if language == "zh":
+        if _ZH_OPEN_END.search(last):
+            return "open"
+        if last.rstrip().endswith(("?", "？")) or is_question(last, "zh"):
+            return "question"
+        # Whisper often leaves Mandarin unpunctuated: no open ending is as good as a full stop.
+        return "complete"
+    if _EN_OPEN_END.search(last):
+        return "open"
+    if last.rstrip().endswith("?") or is_question(last, "en"):
+        return "question"
+    # Whisper leaves the full stop off a part that starts mid-sentence ("and we can start
+    # with a small pilot"); an ending that is not open counts as complete.
+    return "complete"
+
+
+@dataclass(frozen=True)
+class Endpointing:
+    """Pause (seconds) that ends a turn, by how the words so far end, per language.
+
+    Chosen from measurements of the rep voices the tests use (Silero pauses inside one turn:
+    Piper English at most 0.42 s, Kokoro Mandarin at most 0.86 s) and the 1.0 / 1.2 s targets
+    from the end of speech to the customer's first sound.
+    """
+
+    speculate_s: float = 0.15
+    question: dict[str, float] = field(default_factory=lambda: {"en": 0.35, "zh": 0.4})
+    complete: dict[str, float] = field(default_factory=lambda: {"en": 0.6, "zh": 0.9})
+    open: dict[str, float] = field(default_factory=lambda: {"en": 0.9, "zh": 1.1})
+    longest: dict[str, float] = field(default_factory=lambda: {"en": 1.1, "zh": 1.3})
+    """The turn ends after this pause even while its last words are still being recognised."""
+
+    def pause_for(self, ending: str | None, language: str) -> float:
+        """The pause that ends a turn whose words end like ``ending`` (None: not known yet)."""
+        code = "zh" if language == "zh" else "en"
+        if ending is None:
+            return self.longest[code]
+        table = {"question": self.question, "complete": self.complete, "open": self.open}
+        return table[ending][code]
+
+
+# -- events -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomerAudio:
+    """A piece of the customer's voice: float32 mono samples at ``sample_rate``."""
+
+    reply: int
+    seq: int
+    text: str
+    samples: FloatArray
+    sample_rate: int
+
+    def header(self) -> dict[str, Any]:
+        """The JSON frame sent before the PCM bytes."""
+        return {
+            "type": "audio",
+            "reply": self.reply,
+            "seq": self.seq,
+            "text": self.text,
+            "sample_rate": self.sample_rate,
+            "samples": int(self.samples.size),
+        }
+
+    def pcm16(self) -> bytes:
+        """Little-endian 16-bit PCM bytes."""
+        return to_pcm16(self.samples)
+
+
+Event = dict[str, Any] | CustomerAudio
+
+
+# -- one turn being heard -----------------------------------------------------------------------
+
+
+@dataclass
+class _Part:
+    """A stretch of a turn between two pauses, transcribed in the background."""
+
+    offset: int
+    future: Future[Transcription | None]
+
+
+class _Turn:
+    """The audio and the parts of one rep turn while it is being heard."""
+
+    def __init__(
+        self,
+        make_live: Callable[[], LiveTranscription] | None,
+        pool: ThreadPoolExecutor,
+        start_sample: int,
+    ):
+        self.make_live = make_live
+        self.pool = pool
+        self.pieces: list[FloatArray] = []
+        self.length = 0
+        self.start_sample = start_sample
+        self.last_speech = 0  # samples into the turn
+        self.parts: list[_Part] = []
+        self.live = make_live() if make_live else None
+        self.live_offset = 0
+        self.live_has_speech = False
+
+    def add(self, samples: FloatArray, speech: bool) -> None:
+        self.pieces.append(samples)
+        self.length += samples.size
+        if speech:
+            self.last_speech = self.length
+            self.live_has_speech = True
+        if self.live is not None:
+            self.live.feed(samples)
+
+    def audio(self) -> FloatArray:
+        if not self.pieces:
+            return np.zeros(0, dtype=np.float32)
+        whole = np.concatenate(self.pieces) if len(self.pieces) > 1 else self.pieces[0]
+        self.pieces = [whole]
+        return whole
+
+    def speculate(self) -> None:
+        """Finish the part heard so far in the background; what follows is a new part."""
+        if self.live is None or not self.live_has_speech:
+            return
+        live, offset = self.live, self.live_offset
+        self.parts.append(_Part(offset, self.pool.submit(_finish_quietly, live)))
+        assert self.make_live is not None
+        self.live = self.make_live()
+        self.live_offset = self.length
+        self.live_has_speech = False
+
+    def known(self) -> bool:
+        """Whether every part up to the last speech has been transcribed."""
+        return not self.live_has_speech and all(p.future.done() for p in self.parts)
+
+    def text_so_far(self, language: str) -> str:
+        texts = []
+        for part in self.parts:
+            if part.future.done() and part.future.exception() is None:
+                result = part.future.result()
+                if result is not None and result.text.strip():
+                    texts.append(result.text.strip())
+        return ("" if language == "zh" else " ").join(texts)
+
+    def close(self) -> None:
+        if self.live is not None:
+            self.live.close()
+
+
+def _finish_quietly(live: LiveTranscription) -> Transcription | None:
+    try:
+        return live.finish()
+    except NoSpeechError:
+        return None
+
+
+def merge_parts(parts: Sequence[tuple[int, Transcription]], duration: float) -> Transcription:
+    """One transcription from parts that start ``offset`` samples into the turn."""
+    if not parts:
+        raise NoSpeechError(
+            "no speech heard: speak closer to the microphone, check it is not muted, and try again"
+        )
+    language = parts[0][1].language
+    segments: list[Segment] = []
+    for offset, result in parts:
+        shift = offset / SAMPLE_RATE
+        for seg in result.segments:
+            words = tuple(
+                replace(w, start=round(w.start + shift, 3), end=round(w.end + shift, 3))
+                for w in seg.words
+            )
+            segments.append(
+                replace(
+                    seg,
+                    start=round(seg.start + shift, 3),
+                    end=round(seg.end + shift, 3),
+                    words=words,
+                )
+            )
+    joiner = "" if language == "zh" else " "
+    text = joiner.join(r.text.strip() for _, r in parts if r.text.strip())
+    return Transcription(
+        text=text, language=language, segments=tuple(segments), duration=round(duration, 3)
+    )
+
+
+@dataclass
+class _Heard:
+    """A finished turn handed from the frame worker to the reply task."""
+
+    turn: _Turn
+    start_s: float
+    end_s: float
+    ending: str | None
+    pause_s: float
+    finished_at: float
+
+
+def speech_pieces(text: str, language: str, *, first_max: int | None = None) -> list[str]:
+    """What the synthesizer is asked for, in order: sentences, a long first one cut at a comma.
+
+    The first piece decides when the customer starts to speak; Kokoro takes about half a
+    second per second of Mandarin, so a short first piece matters. Prefetch uses the same
+    pieces, so the cache is hit.
+    """
+    limit = first_max if first_max is not None else (14 if language == "zh" else 60)
+    pieces = split_sentences(text)
+    if pieces and len(pieces[0]) > limit:
+        first = pieces[0]
+        match = re.search(r"[，,；;：:]", first[4:])
+        if match is not None:
+            cut = 4 + match.end()
+            head, tail = first[:cut].strip(), first[cut:].strip()
+            if head and tail:
+                pieces = [head, tail, *pieces[1:]]
+    return pieces
+
+
+# -- the call -----------------------------------------------------------------------------------
+
+_revisions = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice-revise")
+"""Second, slower passes run one at a time for the whole process: they serve the record."""
+
+
+class VoiceCall:
+    """The voice channel of one practice session, for one connection."""
+
+    def __init__(
+        self,
+        practice: Any,
+        session_id: str,
+        *,
+        actor: str,
+        settings: Settings,
+        transcriber: Transcriber,
+        synthesizer: Any,
+        hands_free: bool = True,
+        wiring: Wiring = "live",
+        greet: bool = True,
+        detector: SpeechDetector | None = None,
+        endpointing: Endpointing | None = None,
+        revise: bool = True,
+    ):
+        if wiring not in ("live", "naive"):
+            raise ValueError(f"unknown wiring {wiring!r}; use live or naive")
+        self.practice = practice
+        self.session_id = session_id
+        self.actor = actor
+        self.settings = settings
+        self.transcriber = transcriber
+        self.synthesizer = synthesizer
+        self.hands_free = hands_free
+        self.wiring = wiring
+        self.greet = greet
+        self.detector = detector or default_detector()
+        self.endpointing = endpointing or Endpointing()
+        self.revise_enabled = revise
+        self.language = "en"
+        self.profile: Any = None
+        self.revisions: list[Future[Any]] = []
+        """The background second passes started so far (tests wait on them)."""
+        self._events: asyncio.Queue[Event | None] = asyncio.Queue()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._frames = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice-frames")
+        self._stt = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice-stt")
+        self._replying = asyncio.Lock()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._buffer = np.zeros(0, dtype=np.float32)
+        self._received = 0  # samples of the stream so far
+        self._recent: deque[FloatArray] = deque(maxlen=max(1, round(PRE_ROLL_S / WINDOW_S)))
+        self._run = 0  # consecutive speech windows before a turn starts
+        self._in_speech = False
+        self._turn: _Turn | None = None
+        self._ignore_until_pause = False
+        self._quiet = 0  # windows since the last speech window
+        self._ptt_down = False
+        self._muted = False
+        self._reply_ids = itertools.count(1)
+        self._cancelled: set[int] = set()
+        self._speaking_reply: int | None = None
+        self._closed = False
+        self._prefetch_queue: list[str] = []
+        self._prefetched: set[str] = set()
+        self._prefetcher: asyncio.Future[None] | None = None
+        self.ended = False
+        self.marks: list[dict[str, float]] = []
+        """Per turn: audio end of speech and wall-clock moments (benchmarks read them)."""
+
+    # -- the transport's side ---------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Check the session, say hello, speak the opening line (if asked), prefetch replies.
+
+        Raises ``PermissionDenied``, ``NotFoundError`` or ``SessionEndedError`` for a
+        session the actor may not continue; the transport closes the connection then.
+        """
+        self._loop = asyncio.get_running_loop()
+        profile = await asyncio.to_thread(
+            self.practice.voice_profile, self.session_id, actor=self.actor
+        )
+        self.profile = profile
+        self.language = "zh" if profile.language == "zh" else "en"
+        await self._put(
+            {
+                "type": "ready",
+                "session_id": self.session_id,
+                "language": self.language,
+                "sample_rate": SAMPLE_RATE,
+                "hands_free": self.hands_free,
+                "wiring": self.wiring,
+                "status": profile.status,
+            }
+        )
+        if profile.status != "active":
+            self.ended = True
+            await self._put({"type": "ended", "ended_by": None})
+            await self._put(None)
+            return
+        await self._put({"type": "state", "state": "listening"})
+        if self.greet and profile.opening:
+            await self._put({"type": "customer", "text": profile.opening, "opening": True})
+            self._spawn(self._speak_reply(profile.opening, turn=None))
+        self._prefetch(profile)
+
+    async def feed(self, pcm16: bytes) -> None:
+        """The next piece of 16 kHz mono little-endian int16 PCM from the microphone."""
+        if self._closed or self.ended:
+            return
+        if len(pcm16) % 2:
+            pcm16 = pcm16[:-1]
+        samples = np.frombuffer(pcm16, dtype="<i2").astype(np.float32) / 32768.0
+        heard = await asyncio.get_running_loop().run_in_executor(
+            self._frames, self._ingest, samples
+        )
+        for item in heard:
+            await self._handle(item)
+
+    async def control(self, message: dict[str, Any]) -> None:
+        """A JSON message from the page: ``ptt``, ``mute``, ``barge_in`` or ``end``."""
+        kind = message.get("type")
+        loop = asyncio.get_running_loop()
+        if kind == "ptt":
+            heard = await loop.run_in_executor(self._frames, self._ptt, bool(message.get("down")))
+            for item in heard:
+                await self._handle(item)
+        elif kind == "mute":
+            heard = await loop.run_in_executor(self._frames, self._mute, bool(message.get("muted")))
+            for item in heard:
+                await self._handle(item)
+        elif kind == "barge_in":
+            if self._speaking_reply is not None:
+                self._cancelled.add(self._speaking_reply)
+        elif kind == "end":
+            await self._end_call()
+        else:
+            await self._error("server_error", f"unknown message type {kind!r}")
+
+    async def events(self) -> AsyncIterator[Event]:
+        """What to send to the page, in order, until the call is over."""
+        while True:
+            event = await self._events.get()
+            if event is None:
+                return
+            yield event
+
+    async def close(self) -> None:
+        """The connection is gone: stop listening (stored turns are already safe)."""
+        self._closed = True
+        if self._prefetcher is not None:
+            await asyncio.gather(self._prefetcher, return_exceptions=True)
+        for task in list(self._tasks):
+            if not task.done():
+                await asyncio.wait({task})
+        turn = self._turn
+        self._turn = None
+        if turn is not None:
+            self._frames.submit(turn.close)
+        self._frames.shutdown(wait=False)
+        self._stt.shutdown(wait=False)
+        await self._put(None)
+
+    async def idle(self) -> None:
+        """Wait until every reply is sent and the likely lines are made (tests, benchmarks)."""
+        while any(not t.done() for t in self._tasks) or (
+            self._prefetcher is not None and not self._prefetcher.done()
+        ):
+            waiting: set[asyncio.Future[Any]] = {t for t in self._tasks if not t.done()}
+            if self._prefetcher is not None and not self._prefetcher.done():
+                waiting.add(self._prefetcher)
+            await asyncio.wait(waiting)
+
+    # -- frames (in the call's frame worker) ------------------------------------------------
+
+    def _ingest(self, samples: FloatArray) -> list[Any]:
+        out: list[Any] = []
+        if self._muted or (not self.hands_free and not self._ptt_down):
+            return out
+        self._buffer = np.concatenate([self._buffer, samples]) if self._buffer.size else samples
+        whole = self._buffer.size // WINDOW
+        for index in range(whole):
+            window = self._buffer[index * WINDOW : (index + 1) * WINDOW]
+            self._received += WINDOW
+            out += self._window(window)
+        self._buffer = self._buffer[whole * WINDOW :].copy()
+        return out
+
+    def _window(self, window: FloatArray) -> list[Any]:
+        probability = self.detector(window)
+        # Hysteresis as in Silero's own segmenter: speech starts above 0.5, ends below 0.35.
+        speech = probability >= (0.35 if self._in_speech else 0.5)
+        self._in_speech = speech
+        self._quiet = 0 if speech else self._quiet + 1
+        out: list[Any] = []
+        if self._ignore_until_pause:
+            if self._quiet * WINDOW_S >= self.endpointing.longest[self.language]:
+                self._ignore_until_pause = False
+            return out
+        turn = self._turn
+        if turn is None:
+            self._recent.append(window)
+            self._run = self._run + 1 if speech else 0
+            if self._run < ONSET_WINDOWS and self.hands_free:
+                return out
+            turn = self._new_turn()
+            for piece in self._recent:
+                turn.add(piece, speech=False)
+            if speech:
+                turn.last_speech = turn.length
+            # Push-to-talk: the held button makes the turn; the recogniser decides if it is speech.
+            turn.live_has_speech = speech or not self.hands_free
+            self._recent.clear()
+            self._turn = turn
+            out.append({"type": "state", "state": "hearing"})
+            return out
+        turn.add(window, speech)
+        if turn.length > self.settings.max_audio_s * SAMPLE_RATE:
+            self._turn = None
+            turn.close()
+            self._ignore_until_pause = True
+            out.append(
+                AudioTooLongError(
+                    f"that turn lasted more than {self.settings.max_audio_s} s "
+                    "(COACH_MAX_AUDIO_S): pause now and then, and say it in shorter turns"
+                )
+            )
+            return out
+        if not self.hands_free:
+            return out
+        pause = self._quiet * WINDOW_S
+        if self.wiring == "naive":
+            if pause >= NAIVE_PAUSE_S and turn.last_speech > 0:
+                out.append(self._hand_over(turn, None, pause))
+            return out
+        if pause >= self.endpointing.speculate_s:
+            turn.speculate()
+        ending = (
+            classify_ending(turn.text_so_far(self.language), self.language)
+            if (turn.known() and turn.parts)
+            else None
+        )
+        if pause >= self.endpointing.pause_for(ending, self.language):
+            out.append(self._hand_over(turn, ending, pause))
+        return out
+
+    def _new_turn(self) -> _Turn:
+        make_live: Callable[[], LiveTranscription] | None = None
+        if self.wiring == "live":
+
+            def make_live() -> LiveTranscription:
+                # Cut only long stretches inside a part: the pauses between parts do the rest.
+                # No hotwords here: on a short Mandarin part they made Whisper invent text
+                # for 3-4 s instead of 0.3 s; the second pass, over the whole turn, has them.
+                return LiveTranscription(
+                    self.transcriber, language=self.language, min_phrase_s=3.0, min_pause_s=0.12
+                )
+
+        start = self._received - WINDOW * (len(self._recent))
+        return _Turn(make_live, self._stt, max(0, start))
+
+    def _hand_over(self, turn: _Turn, ending: str | None, pause: float) -> _Heard:
+        self._turn = None
+        self._run = 0
+        self._recent.clear()
+        start_s = turn.start_sample / SAMPLE_RATE
+        return _Heard(
+            turn=turn,
+            start_s=round(start_s, 3),
+            end_s=round(start_s + turn.last_speech / SAMPLE_RATE, 3),
+            ending=ending,
+            pause_s=round(pause, 3),
+            finished_at=time.perf_counter(),
+        )
+
+    def _ptt(self, down: bool) -> list[Any]:
+        if down:
+            self._ptt_down = True
+            return []
+        self._ptt_down = False
+        turn = self._turn
+        if turn is None:
+            return [NoSpeechError("no speech heard while the button was held: hold it and speak")]
+        turn.speculate()
+        return [self._hand_over(turn, None, 0.0)]
+
+    def _mute(self, muted: bool) -> list[Any]:
+        self._muted = muted
+        turn = self._turn
+        if not muted or turn is None:
+            return []
+        if turn.last_speech == 0:
+            self._turn = None
+            turn.close()
+            return []
+        turn.speculate()
+        return [self._hand_over(turn, None, self._quiet * WINDOW_S)]
+
+    # -- turns and replies (on the event loop, models in threads) ---------------------------
+
+    async def _handle(self, item: Any) -> None:
+        if isinstance(item, dict):
+            await self._put(item)
+        elif isinstance(item, _Heard):
+            self._spawn(self._reply_to(item))
+        elif isinstance(item, AudioTooLongError):
+            await self._error("too_long", str(item))
+            await self._put({"type": "state", "state": "listening"})
+        elif isinstance(item, NoSpeechError):
+            await self._error("no_speech", str(item))
+            await self._put({"type": "state", "state": "listening"})
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _reply_to(self, heard: _Heard) -> None:
+        async with self._replying:
+            if self.ended:
+                heard.turn.close()
+                return
+            await self._put({"type": "state", "state": "thinking"})
+            try:
+                transcript, audio = await asyncio.to_thread(self._transcript, heard.turn)
+            except NoSpeechError as exc:
+                await self._error("no_speech", str(exc))
+                await self._put({"type": "state", "state": "listening"})
+                return
+            except Exception as exc:
+                log.exception("live transcription failed in session %s", self.session_id)
+                await self._error("stt_failed", f"the speech recogniser failed: {exc}")
+                await self._put({"type": "state", "state": "listening"})
+                return
+            heard_at = time.perf_counter()
+            path = await asyncio.to_thread(self._keep_audio, audio)
+            meta = {
+                "source": "voice",
+                "wiring": self.wiring,
+                "heard_fast": transcript.text,
+                "end_of_turn": heard.ending or "pause",
+                "pause_s": heard.pause_s,
+                "parts": len(heard.turn.parts),
+            }
+            try:
+                result = await asyncio.to_thread(
+                    self.practice.take_turn,
+                    self.session_id,
+                    actor=self.actor,
+                    text=transcript.text,
+                    audio_path_to_keep=str(path) if path is not None else None,
+                    start=heard.start_s,
+                    end=heard.end_s,
+                    meta=meta,
+                )
+            except Exception as exc:
+                await self._refused(exc)
+                return
+            answered_at = time.perf_counter()
+            await self._put({"type": "heard", "text": result.rep_text, "turn": result.turn_index})
+            customer: dict[str, Any] = {"type": "customer", "text": result.customer or ""}
+            for key in ("notice", "hint", "prompt", "marks", "ended_by"):
+                value = getattr(result, key, None)
+                if value:
+                    customer[key] = value
+            if result.turn_index is not None and result.customer:
+                customer["turn"] = result.turn_index + 1
+            await self._put(customer)
+            mark = {
+                "speech_end_audio_s": heard.end_s,
+                "decided_pause_s": heard.pause_s,
+                "transcribed_s": round(heard_at - heard.finished_at, 3),
+                "answered_s": round(answered_at - heard.finished_at, 3),
+            }
+            self.marks.append(mark)
+            if result.customer:
+                first = await self._speak_reply(result.customer, turn=result.turn_index)
+                if first is not None:
+                    # From the end of speech: the pause waited for, then the work after it.
+                    mark["first_audio_s"] = round(first - heard.finished_at, 3)
+                    mark["latency_s"] = round(heard.pause_s + first - heard.finished_at, 3)
+            else:
+                await self._put({"type": "reply_done", "reply": None, "turn": result.turn_index})
+            if self.revise_enabled and self.wiring == "live" and result.turn_index is not None:
+                self._revise(audio, transcript.text, result.turn_index)
+            if result.ended_by:
+                self.ended = True
+                await self._put({"type": "ended", "ended_by": result.ended_by})
+                await self._put({"type": "state", "state": "ended"})
+                return
+            self._prefetch_next()
+            await self._put({"type": "state", "state": "listening"})
+
+    def _transcript(self, turn: _Turn) -> tuple[Transcription, FloatArray]:
+        audio = turn.audio()
+        if self.wiring == "naive":
+            return self.transcriber.transcribe(audio, language=self.language), audio
+        turn.speculate()
+        parts: list[tuple[int, Transcription]] = []
+        for part in turn.parts:
+            result = part.future.result()
+            if result is not None and result.text.strip():
+                parts.append((part.offset, result))
+        turn.close()
+        return merge_parts(parts, turn.length / SAMPLE_RATE), audio
+
+    def _hotwords(self) -> tuple[str, ...]:
+        # Whisper's prompt and its answer share 448 tokens: a Mandarin scenario's dozen long
+        # terms left no room to decode ("maximum decoding length must be > 0"). Short ones only.
+        words = [w for w in getattr(self.profile, "hotwords", None) or () if len(w) <= 20]
+        return tuple(words[:6])
+
+    def _keep_audio(self, audio: FloatArray) -> Path | None:
+        folder = self.settings.data_dir / "audio" / self.session_id
+        name = f"voice-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}.wav"
+        try:
+            return write_wav(folder / name, audio, SAMPLE_RATE)
+        except OSError:
+            # A full disk must not cost the rep the turn: the text is stored without audio.
+            log.warning("could not keep the audio of a turn of %s", self.session_id, exc_info=True)
+            return None
+
+    async def _speak_reply(self, text: str, *, turn: int | None) -> float | None:
+        """Send the reply's audio piece by piece; return when the first piece was sent."""
+        reply = next(self._reply_ids)
+        self._speaking_reply = reply
+        voice = getattr(self.profile, "persona_voice", None)
+        first: float | None = None
+        try:
+            if self.wiring == "naive":
+                samples, rate = await asyncio.to_thread(self._synthesize_whole, text, voice)
+                await self._put(CustomerAudio(reply, 0, text, samples, rate))
+                first = time.perf_counter()
+            else:
+                seq = 0
+                for piece in speech_pieces(text, self.language):
+                    if reply in self._cancelled or self._closed:
+                        break
+                    chunks = await asyncio.to_thread(self._synthesize, piece, voice)
+                    for chunk in chunks:
+                        if reply in self._cancelled or self._closed:
+                            break
+                        await self._put(
+                            CustomerAudio(reply, seq, chunk.text, chunk.samples, chunk.sample_rate)
+                        )
+                        first = first or time.perf_counter()
+                        seq += 1
+        except Exception as exc:
+            log.exception("speech synthesis failed in session %s", self.session_id)
+            await self._error(
+                "tts_failed",
+                f"the customer's voice failed ({exc}); the reply is shown as text",
+            )
+        finally:
+            self._speaking_reply = None
+        await self._put(
+            {
+                "type": "reply_done",
+                "reply": reply,
+                "turn": turn,
+                "cancelled": reply in self._cancelled,
+            }
+        )
+        return first
+
+    def _synthesize(self, text: str, voice: Any) -> list[Any]:
+        if hasattr(self.synthesizer, "speak_as"):
+            return list(
+                self.synthesizer.speak_as(text, language=self.language, persona_voice=voice)
+            )
+        return list(self.synthesizer.synthesize(text, language=self.language))
+
+    def _synthesize_whole(self, text: str, voice: Any) -> tuple[FloatArray, int]:
+        from coach.services.speech import join_chunks
+
+        engine: Any = self.synthesizer
+        if hasattr(engine, "engine") and hasattr(engine, "choose"):
+            # The baseline gets no cache: the router's engine itself, every sentence made anew.
+            engine = engine.engine(
+                engine.choose(language=self.language, engine=getattr(voice, "engine", None))
+            )
+        chunks = list(engine.synthesize(text, language=self.language))
+        joined = join_chunks(chunks)
+        return joined.samples, joined.sample_rate
+
+    def _revise(self, audio: FloatArray, fast_text: str, turn_index: int) -> None:
+        if "beam_size" not in _parameters(self.transcriber.transcribe):
+            return
+        loop = self._loop
+        engine: Any = self.transcriber
+
+        def work() -> None:
+            try:
+                better = engine.transcribe(
+                    audio, language=self.language, hotwords=self._hotwords(), beam_size=5
+                )
+            except NoSpeechError:
+                return
+            except Exception:
+                log.warning("the second transcription pass failed", exc_info=True)
+                return
+            text = better.text.strip()
+            if not text or text == fast_text.strip():
+                return
+            try:
+                self.practice.revise_rep_turn(
+                    self.session_id,
+                    actor=self.actor,
+                    turn_index=turn_index,
+                    text=text,
+                    meta={"heard_fast": fast_text, "revised_by": "beam5"},
+                )
+            except Exception:
+                log.warning("could not store the revised transcript", exc_info=True)
+                return
+            if loop is not None and not self._closed:
+                event = {"type": "revised", "text": text, "turn": turn_index}
+                loop.call_soon_threadsafe(self._events.put_nowait, event)
+
+        self.revisions.append(_revisions.submit(work))
+
+    def _prefetch(self, profile: Any) -> None:
+        """Queue the pieces of the customer's likely lines, most likely first.
+
+        They are made one at a time, only while the rep is silent and no reply is being
+        made: a Mandarin persona's likely lines take Kokoro about 40 s of CPU, which would
+        otherwise slow the recogniser down while the rep talks.
+        """
+        if self.wiring != "live":
+            return
+        pieces: list[str] = []
+        for line in list(getattr(profile, "likely_replies", None) or []):
+            for piece in speech_pieces(line, self.language):
+                if piece not in pieces and piece not in self._prefetched:
+                    pieces.append(piece)
+        self._prefetch_queue = pieces
+        if pieces and (self._prefetcher is None or self._prefetcher.done()):
+            self._prefetcher = asyncio.ensure_future(self._prefetch_loop())
+
+    async def _prefetch_loop(self) -> None:
+        voice = getattr(self.profile, "persona_voice", None)
+        while self._prefetch_queue and not self._closed and not self.ended:
+            if self._turn is not None or self._replying.locked() or self._speaking_reply:
+                await asyncio.sleep(0.05)
+                continue
+            piece = self._prefetch_queue.pop(0)
+            self._prefetched.add(piece)
+            try:
+                if hasattr(self.synthesizer, "speak_as"):
+                    await asyncio.to_thread(self._synthesize, piece, voice)
+                else:
+                    self.synthesizer.prefetch([piece], language=self.language)
+            except Exception:  # an optimisation: the line is made again, loudly, if it is said
+                log.warning("could not prefetch %r", piece, exc_info=True)
+
+    def _prefetch_next(self) -> None:
+        if self.wiring != "live":
+            return
+
+        async def later() -> None:
+            try:
+                profile = await asyncio.to_thread(
+                    self.practice.voice_profile, self.session_id, actor=self.actor
+                )
+            except CoachError:
+                return
+            self.profile = profile
+            self._prefetch(profile)
+
+        self._spawn(later())
+
+    async def _end_call(self) -> None:
+        async with self._replying:
+            if self.ended:
+                return
+            try:
+                result = await asyncio.to_thread(
+                    self.practice.end, self.session_id, actor=self.actor, ended_by="rep"
+                )
+            except Exception as exc:
+                await self._refused(exc)
+                return
+            self.ended = True
+            event: dict[str, Any] = {"type": "ended", "ended_by": "rep"}
+            if isinstance(result, dict) and "score" in result:
+                event["score"] = result["score"]
+            await self._put(event)
+            await self._put({"type": "state", "state": "ended"})
+
+    async def _refused(self, exc: BaseException) -> None:
+        from coach.services.practice import SessionEndedError
+
+        if isinstance(exc, SessionEndedError):
+            self.ended = True
+            await self._error("session_ended", str(exc))
+            await self._put({"type": "ended", "ended_by": None})
+        elif isinstance(exc, PermissionDenied | NotFoundError):
+            await self._error("forbidden", str(exc))
+        elif isinstance(exc, SpeechError | CoachError):
+            await self._error("server_error", str(exc))
+        else:
+            log.error("a voice turn failed", exc_info=exc)
+            await self._error("server_error", f"the turn could not be processed: {exc}")
+        if not self.ended:
+            await self._put({"type": "state", "state": "listening"})
+
+    async def _error(self, code: str, message: str) -> None:
+        await self._put({"type": "error", "code": code, "message": message})
+
+    async def _put(self, event: Event | None) -> None:
+        await self._events.put(event)
+
+
+def _parameters(function: Any) -> Sequence[str]:
+    try:
+        return list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return []
