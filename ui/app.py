@@ -131,8 +131,8 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
             found = library.facets(ctx, who)
             return (
                 home.drills_html(ctx, tasks),
-                tasks,
-                saved,
+                library.plain(tasks),
+                library.plain(saved),
                 found["tag"],
                 found["key_point"],
                 found["objection"],

@@ -8,6 +8,7 @@ The UI is mounted once per language (``/en``, ``/zh``); ``/`` sends each user to
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from coach import __version__
 from coach.api.auth import AuthGate, SessionCookies, add_auth_routes, browser_language
 from coach.errors import CoachError, NotFoundError, PermissionDenied
-from coach.services import content, media, profile
+from coach.services import clips, content, media, profile
 from coach.services.practice import PracticeService
 from coach.services.records import ScenarioSummary
 from coach.services.runtime import Runtime
@@ -33,6 +34,7 @@ def create_app(
     practice: PracticeService | None = None,
     ui: bool = True,
     voice_options: dict[str, Any] | None = None,
+    warm_up: bool = False,
 ) -> FastAPI:
     """Build the ASGI app around an opened runtime.
 
@@ -84,6 +86,10 @@ def create_app(
         return app
 
     service = practice or _default_practice(runtime)
+    if warm_up:
+        threading.Thread(
+            target=_warm_up, args=(runtime, service), name="coach-warm-up", daemon=True
+        ).start()
 
     @app.get("/media/session/{session_id}/{index}", include_in_schema=False)
     def session_audio(session_id: str, index: int, request: Request) -> FileResponse:
@@ -115,6 +121,15 @@ def create_app(
 
     mount_ui(app, runtime, service, identify=cookies.username)
     return app
+
+
+def _warm_up(runtime: Runtime, service: PracticeService) -> None:
+    """Load the models and the clip index, so no rep waits for them in a call or a search."""
+    service.warm_up()
+    try:
+        clips.default_engine(runtime).searcher(runtime)
+    except Exception:  # a search then builds it; warming up must never stop the app
+        log.warning("could not build the clip index at start", exc_info=True)
 
 
 def _default_practice(runtime: Runtime) -> PracticeService:

@@ -81,6 +81,29 @@ class SpeechRouter:
             )
         return self.defaults[code]
 
+    def _key(
+        self, text: str, language: str, voice: str | None, speed: float | None, engine: str | None
+    ) -> tuple[Any, ...]:
+        """The cache key: the engine that will speak, language, voice, speed, text."""
+        if voice and ":" in voice and not Path(voice).exists():
+            engine, voice = voice.split(":", 1)
+        chosen = self.choose(language=language, engine=engine)
+        if engine and engine != "default" and chosen != engine:
+            voice = None  # the persona's voice name belongs to the engine we could not use
+        return (chosen, language.lower().split("-")[0], voice, speed, text)
+
+    def cached(self, text: str, *, language: str, persona_voice: Any = None) -> bool:
+        """Whether ``speak_as(text, ...)`` would come from the cache (made already)."""
+        key = self._key(
+            text,
+            language,
+            getattr(persona_voice, "voice", None) or None,
+            getattr(persona_voice, "speed", None),
+            getattr(persona_voice, "engine", None),
+        )
+        with self._cache_lock:
+            return key in self._cache
+
     def synthesize(
         self,
         text: str,
@@ -91,13 +114,8 @@ class SpeechRouter:
         engine: str | None = None,
     ) -> Iterator[AudioChunk]:
         """Yield one chunk per sentence; ``voice`` may be ``engine:voice``."""
-        if voice and ":" in voice and not Path(voice).exists():
-            engine, voice = voice.split(":", 1)
-        chosen = self.choose(language=language, engine=engine)
-        if engine and engine != "default" and chosen != engine:
-            voice = None  # the persona's voice name belongs to the engine we could not use
-        code = language.lower().split("-")[0]
-        key = (chosen, code, voice, speed, text)
+        key = self._key(text, language, voice, speed, engine)
+        chosen, code, voice = key[0], key[1], key[2]
         with self._cache_lock:
             cached = self._cache.get(key)
             if cached is not None:

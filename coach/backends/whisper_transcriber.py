@@ -20,7 +20,7 @@ import os
 import re
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,19 @@ FULL_FRAMES = 3000
 """Mel frames in Whisper's 30 s window (100 a second)."""
 FAST_MARGIN_FRAMES = 300
 FAST_MIN_FRAMES = 1000
+MAX_TOKENS = 448
+"""Whisper's decoder positions: the prompt and the answer share them."""
+HOTWORD_TOKENS = 96
+"""Tokens the hotwords may take of the prompt.
+
+faster-whisper's prompt is ``sot_prev``, the hotwords (it cuts them at 223 tokens), the text
+decoded so far in the clip (at most 223 tokens), then 4 start tokens; what is left of the 448
+is the room to answer. Hotwords at its cut plus a full window of earlier text leave none
+("The maximum decoding length must be > 0": a dozen long Mandarin terms do it even on a 4 s
+turn, when a first pass over the window decodes 200 tokens and a second pass follows).
+96 tokens of hotwords leave at least 448 - 1 - 96 - 223 - 4 = 124 to answer.
+"""
+_PROMPT_OVERFLOW = ("maximum decoding length", "position encodings")
 
 
 def default_cpu_threads() -> int:
@@ -76,6 +89,25 @@ def looks_repetitive(text: str, *, language: str) -> bool:
             ):
                 return True
     return False
+
+
+def fit_hotwords(
+    hotwords: Sequence[str], count_tokens: Callable[[str], int], budget: int = HOTWORD_TOKENS
+) -> str | None:
+    """The hotwords as faster-whisper takes them (one string), within ``budget`` tokens.
+
+    Whole terms only, in the order given (the first matter most); a term that does not fit is
+    left out and shorter ones after it may still come in. ``count_tokens`` counts the tokens
+    of a string as the prompt holds it (with its leading space). ``None`` when none fit.
+    """
+    kept: list[str] = []
+    for term in hotwords:
+        term = " ".join(term.split())
+        if not term or term in kept:
+            continue
+        if count_tokens(" " + " ".join([*kept, term])) <= budget:
+            kept.append(term)
+    return " ".join(kept) or None
 
 
 def compression_ratio(text: str) -> float:
@@ -205,6 +237,8 @@ class WhisperTranscriber:
         self.languages = tuple(languages)
         self.last_fallback = False
         """Whether the last call had to redo a fast-context result the standard way."""
+        self.last_hotwords_dropped = False
+        """Whether the last call had to drop its hotwords to leave Whisper room to answer."""
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> WhisperTranscriber:
@@ -268,18 +302,18 @@ class WhisperTranscriber:
             "beam_size": beam_size or self.beam_size,
             "word_timestamps": self.word_timestamps if word_timestamps is None else word_timestamps,
             "vad_filter": True,
-            "hotwords": " ".join(h.strip() for h in hotwords if h.strip()) or None,
             "initial_prompt": initial_prompt or self.initial_prompt,
         }
         loaded = self._loaded()
+        options["hotwords"] = fit_hotwords(hotwords, _token_counter(loaded.model))
         with loaded.lock:
             if code is None:
                 code = self._detect(loaded.model, samples)
-            self.last_fallback = False
-            found = self._run(loaded.model, samples, code, options, fast=self.fast_context)
+            self.last_fallback = self.last_hotwords_dropped = False
+            found = self._run_guarded(loaded.model, samples, code, options, fast=self.fast_context)
             if self.fast_context and _suspect(found, code):
                 self.last_fallback = True
-                found = self._run(loaded.model, samples, code, options, fast=False)
+                found = self._run_guarded(loaded.model, samples, code, options, fast=False)
         found = [seg for seg in found if not is_hallucination(seg, code)]
         return _to_transcription(found, code, len(samples) / SAMPLE_RATE, audio)
 
@@ -289,6 +323,18 @@ class WhisperTranscriber:
         allowed = [(code, p) for code, p in probabilities if code in self.languages]
         return max(allowed, key=lambda item: item[1])[0] if allowed else self.languages[0]
 
+    def _run_guarded(
+        self, model: Any, samples: FloatArray, language: str, options: dict[str, Any], fast: bool
+    ) -> list[Any]:
+        """``_run``; a prompt that still leaves no room to answer is retried without hotwords."""
+        try:
+            return self._run(model, samples, language, options, fast)
+        except (ValueError, RuntimeError) as exc:
+            if not options.get("hotwords") or not any(m in str(exc) for m in _PROMPT_OVERFLOW):
+                raise
+            self.last_hotwords_dropped = True
+            return self._run(model, samples, language, {**options, "hotwords": None}, fast)
+
     def _run(
         self, model: Any, samples: FloatArray, language: str, options: dict[str, Any], fast: bool
     ) -> list[Any]:
@@ -296,6 +342,14 @@ class WhisperTranscriber:
         extra: dict[str, Any] = {"temperature": (0.0,)} if fast else {}
         segments, _ = model.transcribe(samples, language=language, **options, **extra)
         return list(segments)
+
+
+def _token_counter(model: Any) -> Callable[[str], int]:
+    """Counts tokens with the model's own tokenizer (roughly, by characters, without one)."""
+    tokenizer = getattr(model, "hf_tokenizer", None)
+    if tokenizer is None:
+        return lambda text: len(text.encode("utf-8")) // 2 + 1
+    return lambda text: len(tokenizer.encode(text, add_special_tokens=False).ids)
 
 
 def is_hallucination(segment: Any, language: str) -> bool:

@@ -110,7 +110,7 @@ def serve(
     from coach.api import create_app
 
     typer.echo(f"coach is running on http://{bind_host}:{bind_port} (Ctrl+C to stop)")
-    uvicorn.run(create_app(runtime), host=bind_host, port=bind_port, log_level="warning")
+    uvicorn.run(create_app(runtime, warm_up=True), host=bind_host, port=bind_port, log_level="warning")
 
 
 @scenarios_app.command("list")

@@ -377,6 +377,32 @@ class PracticeService:
             self._warmer.submit(self._warm, scenario.language, text.strip())
         return result
 
+    def warm_up(self, *, speech_models: bool = True) -> None:
+        """Load what the first turn of a call needs, so it is as fast as the rest.
+
+        The embedder and the scenarios' example vectors, the clip library's customer lines,
+        and (``speech_models``) the recogniser and both voices. Meant for a background thread
+        at app start; a failure is logged, never raised: the first turn then loads it.
+        """
+        try:
+            with self.runtime.transaction() as session:
+                scenarios = content_repo.list_scenarios(session=session)
+                documents = [content_repo.get_scenario(session=session, scenario_id=s.id) for s in scenarios]
+            detector = KeyPointDetector(self.embedder)
+            for scenario in documents:
+                detector.detect(scenario, Transcript(language=scenario.language, turns=[Turn(speaker=REP, text="hello")]))
+                if scenario.personas:
+                    self._customer_lines(scenario.id, "price")
+        except Exception:  # warming up must never stop the app
+            log.warning("could not warm up the practice models", exc_info=True)
+        if speech_models:
+            try:
+                from coach.services import speech
+
+                speech.warm_up(self.runtime.settings)
+            except Exception:
+                log.warning("could not warm up the speech models", exc_info=True)
+
     def _warm(self, language: str, text: str) -> None:
         try:
             KeyPointDetector(self.embedder).warm(language, text)

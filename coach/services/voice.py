@@ -51,6 +51,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -73,6 +74,8 @@ WINDOW_S = WINDOW / SAMPLE_RATE
 PRE_ROLL_S = 0.3
 ONSET_WINDOWS = 2
 NAIVE_PAUSE_S = 0.8
+FEED_GAP_S = 0.5
+"""A pause longer than this between two pieces of microphone audio is time the page sent none."""
 """The naive wiring's fixed pause: the shortest that does not cut Piper's own turns."""
 
 Wiring = Literal["live", "naive"]
@@ -299,6 +302,7 @@ class _Turn:
         self.live = make_live() if make_live else None
         self.live_offset = 0
         self.live_has_speech = False
+        self.clock_s = start_sample / SAMPLE_RATE  # seconds since the call started
 
     def add(self, samples: FloatArray, speech: bool) -> None:
         self.pieces.append(samples)
@@ -465,6 +469,10 @@ class VoiceCall:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._buffer = np.zeros(0, dtype=np.float32)
         self._received = 0  # samples of the stream so far
+        self._skipped = 0  # samples fed while muted or with the button up
+        self._clock_offset_s = 0.0  # the call's age when this connection opened
+        self._gap_s = 0.0  # time the page sent nothing (push-to-talk, muted)
+        self._last_feed: tuple[float, float] | None = None  # (when, seconds of audio)
         self._recent: deque[FloatArray] = deque(maxlen=max(1, round(PRE_ROLL_S / WINDOW_S)))
         self._run = 0  # consecutive speech windows before a turn starts
         self._in_speech = False
@@ -481,7 +489,8 @@ class VoiceCall:
         self._prefetched: set[str] = set()
         self._prefetcher: asyncio.Future[None] | None = None
         self.ended = False
-        self.marks: list[dict[str, float]] = []
+        self._first_piece: dict[str, Any] = {}
+        self.marks: list[dict[str, Any]] = []
         """Per turn: audio end of speech and wall-clock moments (benchmarks read them)."""
 
     # -- the transport's side ---------------------------------------------------------------
@@ -498,6 +507,7 @@ class VoiceCall:
         )
         self.profile = profile
         self.language = "zh" if profile.language == "zh" else "en"
+        self._clock_offset_s = await asyncio.to_thread(self._call_age_s)
         await self._put(
             {
                 "type": "ready",
@@ -527,6 +537,13 @@ class VoiceCall:
         if len(pcm16) % 2:
             pcm16 = pcm16[:-1]
         samples = np.frombuffer(pcm16, dtype="<i2").astype(np.float32) / 32768.0
+        now = time.monotonic()
+        if self._last_feed is not None:
+            # The page sends nothing while muted or with the button up: that time still passes.
+            gap = now - self._last_feed[0] - self._last_feed[1]
+            if gap > FEED_GAP_S:
+                self._gap_s += gap
+        self._last_feed = (now, samples.size / SAMPLE_RATE)
         heard = await asyncio.get_running_loop().run_in_executor(
             self._frames, self._ingest, samples
         )
@@ -592,6 +609,7 @@ class VoiceCall:
     def _ingest(self, samples: FloatArray) -> list[Any]:
         out: list[Any] = []
         if self._muted or (not self.hands_free and not self._ptt_down):
+            self._skipped += samples.size
             return out
         self._buffer = np.concatenate([self._buffer, samples]) if self._buffer.size else samples
         whole = self._buffer.size // WINDOW
@@ -673,13 +691,39 @@ class VoiceCall:
                 )
 
         start = self._received - WINDOW * (len(self._recent))
-        return _Turn(make_live, self._stt, max(0, start))
+        turn = _Turn(make_live, self._stt, max(0, start))
+        turn.clock_s = self._clock_s(max(0, start))
+        return turn
+
+    def _clock_s(self, sample: int) -> float:
+        """Seconds since the call started at ``sample`` of this connection's stream."""
+        return self._clock_offset_s + self._gap_s + (sample + self._skipped) / SAMPLE_RATE
+
+    def _call_age_s(self) -> float:
+        """How long ago the call started (its session's ``started_at``); 0 when unknown.
+
+        Turn times count from there, so they go on where they were after a reconnect instead
+        of starting again from the new connection.
+        """
+        view = getattr(self.practice, "view", None)
+        if view is None:
+            return 0.0
+        try:
+            started = view(self.session_id, actor=self.actor).started_at
+        except Exception:  # the times are a nicety: a turn must never fail for them
+            log.warning("could not read when session %s started", self.session_id, exc_info=True)
+            return 0.0
+        if not isinstance(started, datetime):
+            return 0.0
+        if started.tzinfo is None:
+            started = started.replace(tzinfo=UTC)
+        return max(0.0, round((datetime.now(UTC) - started).total_seconds(), 3))
 
     def _hand_over(self, turn: _Turn, ending: str | None, pause: float) -> _Heard:
         self._turn = None
         self._run = 0
         self._recent.clear()
-        start_s = turn.start_sample / SAMPLE_RATE
+        start_s = turn.clock_s
         return _Heard(
             turn=turn,
             start_s=round(start_s, 3),
@@ -795,8 +839,10 @@ class VoiceCall:
                     # From the end of speech: the pause waited for, then the work after it.
                     mark["first_audio_s"] = round(first - heard.finished_at, 3)
                     mark["latency_s"] = round(heard.pause_s + first - heard.finished_at, 3)
+                    mark.update(self._first_piece)
             else:
                 await self._put({"type": "reply_done", "reply": None, "turn": result.turn_index})
+            await self._put({"type": "timing", "turn": result.turn_index, **mark})
             if self.revise_enabled and self.wiring == "live" and result.turn_index is not None:
                 self._revise(audio, transcript.text, result.turn_index)
             if result.ended_by:
@@ -843,16 +889,26 @@ class VoiceCall:
         voice = getattr(self.profile, "persona_voice", None)
         first: float | None = None
         try:
+            began = time.perf_counter()
             if self.wiring == "naive":
                 samples, rate = await asyncio.to_thread(self._synthesize_whole, text, voice)
                 await self._put(CustomerAudio(reply, 0, text, samples, rate))
                 first = time.perf_counter()
+                self._first_piece = {"synth_first_s": round(first - began, 3), "first_piece": text}
             else:
                 seq = 0
                 for piece in speech_pieces(text, self.language):
                     if reply in self._cancelled or self._closed:
                         break
+                    if seq == 0:
+                        cached = self._is_cached(piece, voice)
                     chunks = await asyncio.to_thread(self._synthesize, piece, voice)
+                    if seq == 0:
+                        self._first_piece = {
+                            "synth_first_s": round(time.perf_counter() - began, 3),
+                            "first_piece": piece,
+                            "first_cached": cached,
+                        }
                     for chunk in chunks:
                         if reply in self._cancelled or self._closed:
                             break
@@ -878,6 +934,15 @@ class VoiceCall:
             }
         )
         return first
+
+    def _is_cached(self, piece: str, voice: Any) -> bool | None:
+        cached = getattr(self.synthesizer, "cached", None)
+        if cached is None:
+            return None
+        try:
+            return bool(cached(piece, language=self.language, persona_voice=voice))
+        except Exception:
+            return None
 
     def _synthesize(self, text: str, voice: Any) -> list[Any]:
         if hasattr(self.synthesizer, "speak_as"):

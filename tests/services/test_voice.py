@@ -465,3 +465,39 @@ def test_voice_turns_are_stored_with_audio_and_revised_text(seeded_runtime, tmp_
         rep = next(t for t in row.turns if t.index == 1)
         assert Path(rep.audio_path).is_file()
         assert rep.meta["heard_fast"] == "hello and"
+
+
+def test_turn_times_count_from_the_start_of_the_call_across_reconnects(seeded_runtime, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from coach.store.repositories import sessions
+
+    service = PracticeService(seeded_runtime, embedder=FakeEmbedder())
+    session_id = service.start(
+        actor="rep", scenario_id="crm-logistics-discovery", mode="freeform", seed=1
+    ).session_id
+    with seeded_runtime.transaction() as s:  # the call began two minutes ago
+        sessions.get_session(session=s, session_id=session_id).started_at = datetime.now(
+            UTC
+        ) - timedelta(seconds=120)
+
+    def connect():
+        return VoiceCall(
+            service,
+            session_id,
+            actor="rep",
+            settings=seeded_runtime.settings,
+            transcriber=PitchTranscriber(),
+            synthesizer=fake_router(),
+            detector=EnergyDetector(),
+            greet=False,
+            revise=False,
+        )
+
+    run(converse(connect(), silence(0.5), speech(800, 900), silence(1.5)))
+    run(converse(connect(), silence(0.5), speech(800, 900), silence(1.5)))  # reconnected
+    rep = [t for t in service.transcript(session_id, actor="rep") if t["speaker"] == "rep"]
+    assert len(rep) == 2
+    for turn in rep:  # not 0.2 s, as when times counted from the connection
+        assert turn["start"] == pytest.approx(120 + 0.2, abs=3)
+        assert turn["end"] - turn["start"] == pytest.approx(0.3 + 0.96 - 0.08, abs=0.1)

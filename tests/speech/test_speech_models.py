@@ -106,6 +106,23 @@ def test_hotwords_are_accepted(transcriber):
     assert error_rate(reference, result.text, language="zh") <= 0.35
 
 
+def test_a_scenarios_dozen_long_mandarin_hotwords_still_leave_room_to_decode(transcriber):
+    # Unguarded, these 340 tokens of terms failed: "The maximum decoding length must be > 0".
+    from coach.content.catalog import load_catalog
+    from coach.services.practice import hotwords
+    from tests.conftest import SEEDS
+
+    terms = hotwords(load_catalog([SEEDS]).scenarios["hair-clinic-booking-zh"])
+    name, language, reference, _ = CLIPS[2]
+    result = transcriber.transcribe(FIXTURES / name, language="zh", hotwords=terms)
+    assert error_rate(reference, result.text, language="zh") <= 0.35
+    # A prompt as long as the terms too (223 tokens of earlier text): still an answer.
+    prompted = transcriber.transcribe(
+        FIXTURES / name, language="zh", hotwords=terms, initial_prompt="，".join(terms)
+    )
+    assert "协会" in prompted.text
+
+
 def test_noise_without_speech_is_no_speech(transcriber):
     rng = np.random.default_rng(0)
     noise = (0.01 * rng.standard_normal(3 * SAMPLE_RATE)).astype(np.float32)

@@ -109,3 +109,61 @@ def test_made_up_segments_are_dropped():
     assert not is_hallucination(heard, "zh")
     assert is_hallucination(squeezed, "zh") and is_hallucination(unsure, "zh")
     assert is_hallucination(looping, "en") and not is_hallucination(seg("Yes.", []), "en")
+
+
+def test_hotwords_are_cut_to_whole_terms_within_the_token_budget():
+    from coach.backends.whisper_transcriber import fit_hotwords
+
+    def count(text):  # one token a character, as a stand-in for the tokenizer
+        return len(text)
+
+    terms = ["FleetFlow", "lane pipeline", "a very long term that cannot fit", "RFQ", "FleetFlow"]
+    assert fit_hotwords(terms, count, budget=30) == "FleetFlow lane pipeline RFQ"
+    assert fit_hotwords(terms, count, budget=5) == "RFQ"
+    assert fit_hotwords(terms, count, budget=3) is None
+    assert fit_hotwords(["  ", ""], count) is None
+    assert len(fit_hotwords(["青岚植发周立衡副主任医师"] * 3 + ["不剃发FUE"] * 20, count, budget=20)) <= 20
+
+
+class FakeTokenizer:
+    def encode(self, text, add_special_tokens=False):
+        from types import SimpleNamespace
+
+        return SimpleNamespace(ids=list(text))
+
+
+class OverflowingModel:
+    """Fails as CTranslate2 does when hotwords and earlier text fill the 448 positions."""
+
+    hf_tokenizer = FakeTokenizer()
+    fast_context = False
+
+    def __init__(self):
+        self.hotwords = []
+
+    def transcribe(self, samples, *, language, hotwords=None, **options):
+        self.hotwords.append(hotwords)
+        if hotwords:
+            raise ValueError("The maximum decoding length must be > 0")
+        segment = seg("您好", [("您", 0.1, 0.3, 0.9), ("好", 0.3, 0.5, 0.9)])
+        segment.start, segment.end = 0.1, 0.5
+        segment.compression_ratio, segment.avg_logprob = 1.0, -0.2
+        return iter([segment]), None
+
+
+def test_hotwords_that_leave_whisper_no_room_are_capped_then_dropped(monkeypatch):
+    import threading
+
+    from coach.backends import whisper_transcriber as adapter
+
+    model = OverflowingModel()
+    loaded = adapter._Loaded(model=model, lock=threading.Lock(), warmed=True)
+    monkeypatch.setattr(adapter, "load_model", lambda *a, **k: loaded)
+    transcriber = WhisperTranscriber(fast_context=False)
+    speech = (0.3 * np.sin(np.arange(16000) / 5)).astype(np.float32)
+    terms = [f"青岚植发第{i}个很长很长很长的专业术语" for i in range(12)]
+    result = transcriber.transcribe(speech, language="zh", hotwords=terms)
+    assert result.text == "您好" and transcriber.last_hotwords_dropped
+    capped, dropped = model.hotwords
+    assert capped and len(" " + capped) <= adapter.HOTWORD_TOKENS and dropped is None
+    assert capped.split(" ") == terms[: len(capped.split(" "))]  # whole terms, first ones first

@@ -21,7 +21,6 @@ class HomePage:
     resume_note: gr.HTML
     resume: gr.Button
     drills: gr.HTML
-    tasks: gr.State
     scenario: gr.Dropdown
     persona: gr.Dropdown
     mode: gr.Radio
@@ -69,7 +68,6 @@ def build(ctx: Context) -> HomePage:
         resume = gr.Button(t("home.resume_button"), visible=False, elem_id="resume-call", scale=0)
     gr.Markdown(f"### {t('home.drills')}")
     drills = gr.HTML(f'<p class="muted">{render.e(t("home.no_drills"))}</p>', elem_id="my-drills")
-    tasks = gr.State([])
     gr.Markdown(f"### {t('home.practise_anything')}")
     choices = scenario_choices(ctx)
     first = choices[0][1] if choices else None
@@ -98,7 +96,7 @@ def build(ctx: Context) -> HomePage:
         start = gr.Button(t("home.start"), variant="primary", elem_id="start-call")
     gr.Markdown(f"### {t('home.recent')}")
     recent = gr.HTML(f'<p class="muted">{render.e(t("home.no_recent"))}</p>', elem_id="recent-scores")
-    return HomePage(resume_note, resume, drills, tasks, scenario, persona, mode, exam, start, recent)
+    return HomePage(resume_note, resume, drills, scenario, persona, mode, exam, start, recent)
 
 
 def on_scenario(ctx: Context, scenario_id: str | None) -> tuple[Any, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import gradio as gr
@@ -28,6 +29,15 @@ class LibraryPage:
     results: gr.State
     saved: gr.State
     tasks: gr.State
+
+
+def plain(records: list[Any]) -> list[dict[str, Any]]:
+    """Records as plain dicts: gr.State hashes its value, and frozen models with lists can't be."""
+    return [r.model_dump() for r in records]
+
+
+def _ns(item: dict[str, Any]) -> SimpleNamespace:
+    return SimpleNamespace(**item)
 
 
 def _any(ctx: Context, values: list[str]) -> list[tuple[str, str]]:
@@ -66,7 +76,7 @@ def build(ctx: Context) -> LibraryPage:
         if found:
             gr.Markdown(f"#### {t('library.results')}")
         for hit in found:
-            _clip_row(ctx, hit, results, saved)
+            _clip_row(ctx, _ns(hit), results, saved)
 
     gr.Markdown(f"### {t('library.saved')}")
 
@@ -74,7 +84,7 @@ def build(ctx: Context) -> LibraryPage:
     def _saved(records: list[Any]) -> None:
         if not records:
             gr.HTML(f'<p class="muted" id="no-saved">{render.e(t("library.no_saved"))}</p>')
-        for record in records:
+        for record in map(_ns, records):
             with gr.Row(elem_classes=["saved-clip"]):
                 gr.HTML(
                     f'<div class="clip" data-clip="{render.e(record.id)}"><b>{render.e(record.title)}</b>'
@@ -91,7 +101,7 @@ def build(ctx: Context) -> LibraryPage:
     def _tasks(items: list[Any]) -> None:
         if not items:
             gr.HTML(f'<p class="muted">{render.e(t("library.no_tasks"))}</p>')
-        for task in items:
+        for task in map(_ns, items):
             with gr.Row(elem_classes=["task"]):
                 gr.HTML(
                     f'<div class="drill {"done" if task.done else ""}" data-assignment="{task.id}">'
@@ -191,10 +201,12 @@ def run_search(
         return [], render.notice(ctx.message(error))
     if not found:
         return [], render.notice(t("library.no_results"), kind="info")
-    return found, ""
+    return plain(found), ""
 
 
-def toggle(ctx: Context, found: list[Any], clip_id: str, what: str, on: bool, request: gr.Request) -> tuple[list[Any], list[Any]]:
+def toggle(
+    ctx: Context, found: list[dict[str, Any]], clip_id: str, what: str, on: bool, request: gr.Request
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Like or save a clip, then redraw the results and the saved list."""
     who = actor(request)
     if what == "like":
@@ -202,16 +214,16 @@ def toggle(ctx: Context, found: list[Any], clip_id: str, what: str, on: bool, re
     else:
         record = clips.save(ctx.runtime, clip_id=clip_id, actor=who, saved=on)
     updated = [
-        hit.model_copy(update={"liked": record.liked, "saved": record.saved, "likes": record.likes})
-        if hit.clip_id == clip_id
+        {**hit, "liked": record.liked, "saved": record.saved, "likes": record.likes}
+        if hit["clip_id"] == clip_id
         else hit
         for hit in found
     ]
-    return updated, clips.favourites(ctx.runtime, actor=who)
+    return updated, plain(clips.favourites(ctx.runtime, actor=who))
 
 
 def mark_done(ctx: Context, assignment_id: int, request: gr.Request) -> list[Any]:
     """Mark a learning task done and redraw the list."""
     who = actor(request)
     clips.mark_done(ctx.runtime, assignment_id=assignment_id, actor=who)
-    return clips.my_tasks(ctx.runtime, actor=who)
+    return plain(clips.my_tasks(ctx.runtime, actor=who))

@@ -86,7 +86,8 @@ def build(ctx: Context) -> PracticePage:
                 audio = gr.Audio(
                     sources=["upload", "microphone"],
                     type="filepath",
-                    label=t("practice.upload"),
+                    label=None,
+                    show_label=False,
                     elem_id="turn-audio",
                 )
                 send_audio = gr.Button(t("practice.send_audio"), elem_id="send-audio")

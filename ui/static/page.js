@@ -66,6 +66,22 @@
     return box ? box.checked : true;
   }
 
+  // ?wiring=naive switches to the naive wiring (the benchmark's baseline).
+  function wiring() {
+    return new URLSearchParams(window.location.search).get("wiring") === "naive" ? "naive" : "live";
+  }
+
+  // Switching hands-free on or off restarts the channel in the other way of listening.
+  document.addEventListener("change", function (event) {
+    const box = event.target;
+    if (!box || !box.closest || !box.closest("#hands-free")) return;
+    if (voiceSession && voiceReady()) {
+      const id = voiceSession;
+      window.CoachVoice.stop();
+      window.CoachVoice.start({ sessionId: id, handsFree: handsFree(), wiring: wiring() });
+    }
+  });
+
   function voiceReady() { return typeof window.CoachVoice === "object" && window.CoachVoice; }
 
   // Start or stop the voice channel to match the open call.
@@ -77,7 +93,7 @@
     if (wanted && wanted !== voiceSession && voiceReady()) {
       if (voiceSession) window.CoachVoice.stop();
       voiceSession = wanted;
-      window.CoachVoice.start({ sessionId: wanted, handsFree: handsFree() });
+      window.CoachVoice.start({ sessionId: wanted, handsFree: handsFree(), wiring: wiring() });
     } else if (!wanted && voiceSession && voiceReady()) {
       window.CoachVoice.stop();
       voiceSession = null;
@@ -137,9 +153,19 @@
     }
   });
 
+  // Keep the newest turn in view as the call grows.
+  let chatLength = 0;
+  function followChat() {
+    const chat = document.getElementById("coach-chat");
+    if (!chat) return;
+    const length = chat.children.length;
+    if (length !== chatLength) { chatLength = length; chat.scrollTop = chat.scrollHeight; }
+  }
+
   const observer = new MutationObserver(function () {
     syncVoice();
     speakNewCustomerTurns();
+    followChat();
   });
   function watch() {
     if (!document.body) { setTimeout(watch, 50); return; }

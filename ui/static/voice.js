@@ -360,5 +360,10 @@
     }
   }
 
-  window.CoachVoice = { start, stop, pushToTalk, mute, end };
+  function connected() {
+    const current = call;
+    return Boolean(current && current.ws && current.ws.readyState === WebSocket.OPEN);
+  }
+
+  window.CoachVoice = { start, stop, pushToTalk, mute, end, connected };
 })();

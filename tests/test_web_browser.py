@@ -1,0 +1,398 @@
+"""The rep's web app as a person uses it: a real Chromium against `coach serve` on loopback.
+
+The app runs as a new user runs it (`coach init`, `coach serve`, the embedded models, no LLM,
+no network). Calls are driven by Chromium's fake microphone playing WAVs spoken with
+`coach speak`'s voices, by an uploaded recording, and by typed turns. Screenshots of every
+page in both languages go to ``COACH_SCREENSHOT_DIR`` (default ``.artifacts/screenshots``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import ROOT, missing_tool
+from tests.support.net import free_port
+
+pytestmark = [pytest.mark.browser, pytest.mark.models]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+]
+SHOTS = Path(os.environ.get("COACH_SCREENSHOT_DIR", ROOT / ".artifacts" / "screenshots"))
+WAIT_MS = 180_000
+"""Upper bound for one voice turn on a busy 2-core machine (the models run on the CPU)."""
+HOOKS = """
+window.__played = [];
+window.__events = [];
+document.addEventListener('coach-voice', (e) => window.__events.push(e.detail));
+const _start = AudioBufferSourceNode.prototype.start;
+AudioBufferSourceNode.prototype.start = function (...args) {
+  window.__played.push('webaudio');
+  return _start.apply(this, args);
+};
+const _play = HTMLMediaElement.prototype.play;
+HTMLMediaElement.prototype.play = function () {
+  window.__played.push(this.src || 'media');
+  return _play.apply(this);
+};
+"""
+
+
+@dataclass
+class App:
+    url: str
+    data: Path
+    pid: int
+
+
+def _coach(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "coach.cli", *args], env=env, capture_output=True, text=True, check=True
+    )
+
+
+@contextmanager
+def serving(tmp: Path, **extra_env: str) -> Iterator[App]:
+    """`coach init` and `coach serve` on a free loopback port, stopped at the end."""
+    data = tmp / "data"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("COACH_") or k == "COACH_TEST_STRICT"},
+        "COACH_DATA_DIR": str(data),
+        "GRADIO_TEMP_DIR": str(data / "tmp"),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        **extra_env,
+    }
+    _coach("init", env=env)
+    port = free_port()
+    log_path = tmp / "serve.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "coach.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(600):  # bounded wait for the app to answer
+                if server.poll() is not None:
+                    pytest.fail(f"coach serve exited: {log_path.read_text()}")
+                try:
+                    with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    time.sleep(0.2)
+            yield App(url=url, data=data, pid=server.pid)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        missing_tool("Chromium is not installed (Debian package: chromium)")
+    with serving(tmp_path_factory.mktemp("web")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def voices(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("voices")
+
+
+def rep_wav(folder: Path, name: str, turns: list[tuple[str, str]], *, lead_s: float, gap_s: float) -> Path:
+    """One WAV of the rep's turns (spoken by the embedded voices), with silences between."""
+    from coach.services import speech
+    from coach.speech.audio import SAMPLE_RATE, decode_audio, write_wav
+
+    pieces = [np.zeros(int(lead_s * SAMPLE_RATE), dtype=np.float32)]
+    for index, (language, text) in enumerate(turns):
+        part = folder / f"{name}-{index}.wav"
+        speech.speak(text, language=language, out=part)
+        pieces += [decode_audio(part), np.zeros(int(gap_s * SAMPLE_RATE), dtype=np.float32)]
+    return write_wav(folder / f"{name}.wav", np.concatenate(pieces), SAMPLE_RATE)
+
+
+def silent_wav(folder: Path) -> Path:
+    from coach.speech.audio import SAMPLE_RATE, write_wav
+
+    return write_wav(folder / "silence.wav", np.zeros(SAMPLE_RATE * 60, dtype=np.float32), SAMPLE_RATE)
+
+
+@contextmanager
+def browser(mic: Path, *, locale: str = "en-US") -> Iterator[object]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing_tool("the playwright Python package is not installed")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=CHROMIUM, args=[*ARGS, f"--use-file-for-fake-audio-capture={mic}%noloop"]
+        )
+        context = chromium.new_context(
+            viewport={"width": 1300, "height": 1000}, permissions=["microphone"], locale=locale
+        )
+        context.add_init_script(HOOKS)
+        try:
+            yield context
+        finally:
+            context.close()
+            chromium.close()
+
+
+def shot(page, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    return path
+
+
+def sign_in(page, app: App, user: str, password: str = "demo-rep-pass") -> None:
+    page.goto(f"{app.url}/")
+    page.fill("#username", user)
+    page.fill("#password", password)
+    page.click("#sign-in-button")
+    page.wait_for_selector("#signed-in", timeout=60_000)
+    page.wait_for_selector("#recent-scores", timeout=60_000)
+
+
+def pick(page, element: str, label: str | re.Pattern[str]) -> None:
+    """Choose an option of a Gradio dropdown by its visible label."""
+    page.click(f"{element} input")
+    page.get_by_role("option", name=label).first.click()
+    page.wait_for_timeout(500)
+
+
+def start_call(page, *, mode: str, scenario: str | re.Pattern[str] | None = None) -> str:
+    if scenario is not None:
+        pick(page, "#pick-scenario", scenario)
+    page.click(f"#pick-mode label:has-text('{mode}')")
+    page.click("#start-call")
+    page.wait_for_selector("#coach-call[data-status=active]", timeout=60_000)
+    return page.get_attribute("#coach-call", "data-session")
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    page.wait_for_timeout(800)
+
+
+def rep_bubbles(page) -> int:
+    return page.locator("#coach-chat .bubble.rep").count()
+
+
+# -- the tests -------------------------------------------------------------------------------
+
+
+def test_sign_in_pages_in_both_languages(app, voices):
+    with browser(silent_wav(voices)) as context:
+        page = context.new_page()
+        page.goto(f"{app.url}/en/")
+        assert "/login" in page.url  # anonymous: the sign-in page, never the app
+        assert page.locator("text=demo-rep-pass").count() >= 1  # dev mode lists demo accounts
+        shot(page, "en-sign-in")
+        page.goto(f"{app.url}/login?lang=zh")
+        assert page.locator("text=用户名").count() == 1
+        shot(page, "zh-sign-in")
+        page.fill("#username", "rep")
+        page.fill("#password", "wrong-password")
+        page.click("#sign-in-button")
+        assert page.get_by_role("alert").inner_text() == "用户名或密码错误。"
+
+
+def test_an_ai_customer_call_by_voice_then_its_scorecard_and_history(app, voices):
+    mic = rep_wav(
+        voices,
+        "crm",
+        [
+            ("en", "Hi Dana, this is Alex from FleetFlow. Is now a good time for two minutes?"),
+            ("en", "How do you handle rate quotes today, from the request to your reply?"),
+        ],
+        lead_s=9.0,
+        gap_s=14.0,
+    )
+    with browser(mic) as context:
+        page = context.new_page()
+        sign_in(page, app, "rep")
+        shot(page, "en-home")
+        session = start_call(page, mode="AI customer")
+        assert page.locator("#persona-card").inner_text().count("Dana") >= 1
+        assert page.locator("#trust-meter").count() == 1 and page.locator("#patience-meter").count() == 1
+        page.wait_for_function("document.querySelectorAll('#coach-chat .bubble.rep').length >= 1", timeout=WAIT_MS)
+        first = page.locator("#coach-chat .bubble.rep").first.inner_text().lower()
+        assert "fleetflow" in first.replace(" ", "") or "dana" in first
+        page.wait_for_function("document.querySelectorAll('#coach-chat .bubble.rep').length >= 2", timeout=WAIT_MS)
+        page.wait_for_function(
+            "document.querySelectorAll('#coach-chat .bubble.customer').length >= 3", timeout=WAIT_MS
+        )
+        assert page.evaluate("window.__played.length") >= 1  # the customer was heard
+        events = page.evaluate("window.__events.map(e => e.type)")
+        assert "heard" in events and "customer" in events
+        shot(page, "en-practice-ai-customer")
+        page.click("#end-call")
+        page.wait_for_selector("#score-value", timeout=WAIT_MS)
+        assert page.locator("#key-points .kp").count() >= 5
+        assert page.locator("#key-points .kp.hit blockquote").count() >= 1  # evidence quoted
+        assert page.locator("#delivery").count() == 1 and page.locator("#profile svg").count() == 1
+        shot(page, "en-scorecard")
+        open_tab(page, "History")
+        assert page.locator(f"#history-table tr[data-session='{session}']").count() == 1
+        shot(page, "en-history")
+
+
+def test_a_read_along_in_mandarin_by_voice(app, voices):
+    line = "您好，请问是王先生吗？我是青岚植发的咨询顾问林悦，您前两天在我们官网留了信息想了解头发的情况，现在方便聊两分钟吗？"
+    mic = rep_wav(voices, "zh-read", [("zh", line)], lead_s=4.0, gap_s=30.0)
+    with browser(mic, locale="zh-CN") as context:
+        page = context.new_page()
+        sign_in(page, app, "rep-zh")
+        assert "/zh/" in page.url
+        shot(page, "zh-home")
+        start_call(page, mode="跟读", scenario=re.compile("植发"))
+        assert page.locator("#readalong-script li.current").count() == 1
+        page.wait_for_function("document.querySelectorAll('#coach-chat .bubble.rep').length >= 1", timeout=WAIT_MS)
+        page.wait_for_selector("#coach-chat .bubble.rep .marks .tok", timeout=WAIT_MS)
+        marks = page.locator("#coach-chat .bubble.rep .marks .tok.ok").count()
+        assert marks >= 10  # most characters read correctly
+        shot(page, "zh-practice-read-along")
+        page.click("#end-call")
+        page.wait_for_selector("#score-value", timeout=WAIT_MS)
+        assert "朗读准确率" in page.locator("#scorecard").inner_text() or page.locator(".script.read").count()
+        shot(page, "zh-scorecard")
+        open_tab(page, "历史")
+        assert page.locator("#history-table tbody tr").count() >= 1
+        shot(page, "zh-history")
+        open_tab(page, "话术库")
+        page.fill("#clip-query textarea", "太贵了")
+        page.click("#clip-search")
+        page.wait_for_selector(".clip-row .clip", timeout=WAIT_MS)
+        shot(page, "zh-library")
+
+
+def test_a_turn_from_an_uploaded_recording(app, voices):
+    recording = rep_wav(
+        voices,
+        "upload",
+        [("en", "Hi Dana, this is Alex from FleetFlow. Have you got two minutes?")],
+        lead_s=0.3,
+        gap_s=0.3,
+    )
+    with browser(silent_wav(voices)) as context:
+        page = context.new_page()
+        sign_in(page, app, "rep")
+        start_call(page, mode="Scripted dialogue")
+        page.get_by_text("Or send a recording").first.click()
+        page.wait_for_selector("#turn-audio", timeout=30_000)
+        page.set_input_files("#turn-audio input[type=file]", str(recording))
+        page.wait_for_timeout(1500)
+        page.click("#send-audio")
+        page.wait_for_function("document.querySelectorAll('#coach-chat .bubble.rep').length >= 1", timeout=WAIT_MS)
+        said = page.locator("#coach-chat .bubble.rep .text").first.inner_text().lower()
+        assert "dana" in said and "two minutes" in said
+        assert page.locator("#coach-chat .bubble.rep button.play").count() == 1  # the recording was kept
+        shot(page, "en-practice-scripted-upload")
+        # A broken upload is refused with a notice and loses nothing.
+        broken = voices / "broken.wav"
+        broken.write_bytes(b"RIFF not really a wav file" * 20)
+        page.set_input_files("#turn-audio input[type=file]", str(broken))
+        page.wait_for_timeout(1500)
+        page.click("#send-audio")
+        page.wait_for_selector(".coach-notice.error", timeout=WAIT_MS)
+        assert "could not be read as audio" in page.locator(".coach-notice.error").first.inner_text()
+        assert rep_bubbles(page) == 1
+
+
+def test_clip_search_like_and_save_persist(app, voices):
+    with browser(silent_wav(voices)) as context:
+        page = context.new_page()
+        sign_in(page, app, "rep")
+        open_tab(page, "Clip library")
+        page.fill("#clip-query textarea", "the price is too expensive")
+        page.click("#clip-search")
+        page.wait_for_selector(".clip-row .clip", timeout=WAIT_MS)
+        assert page.locator(".clip-row .clip mark").count() >= 1  # words highlighted
+        first = page.locator(".clip-row").first
+        clip_id = first.locator(".clip").get_attribute("data-clip")
+        first.get_by_role("button", name="Like").click()
+        page.wait_for_selector(f".clip-row:has(.clip[data-clip='{clip_id}']) button:has-text('Liked')", timeout=30_000)
+        first = page.locator(f".clip-row:has(.clip[data-clip='{clip_id}'])")
+        first.get_by_role("button", name="Save").click()
+        page.wait_for_selector(f".saved-clip .clip[data-clip='{clip_id}']", timeout=30_000)
+        shot(page, "en-library")
+        page.reload()
+        page.wait_for_selector("#signed-in", timeout=60_000)
+        open_tab(page, "Clip library")
+        page.wait_for_selector(f".saved-clip .clip[data-clip='{clip_id}']", timeout=30_000)
+        page.fill("#clip-query textarea", "the price is too expensive")
+        page.click("#clip-search")
+        page.wait_for_selector(f".clip-row:has(.clip[data-clip='{clip_id}']) button:has-text('Liked')", timeout=60_000)
+
+
+def test_another_rep_cannot_open_a_session_by_forging_its_id(app, voices):
+    with browser(silent_wav(voices)) as context:
+        page = context.new_page()
+        sign_in(page, app, "rep")
+        session = start_call(page, mode="AI customer")
+        page.fill("#turn-text textarea", "Hi Dana, this is Alex from FleetFlow, my private line is 555-0100.")
+        page.click("#send-turn")
+        page.wait_for_function("document.querySelectorAll('#coach-chat .bubble.rep').length >= 1", timeout=WAIT_MS)
+    with browser(silent_wav(voices), locale="zh-CN") as context:
+        page = context.new_page()
+        sign_in(page, app, "rep-zh")
+        page.goto(f"{app.url}/zh/?session={session}")
+        page.wait_for_selector(".coach-notice.error", timeout=60_000)
+        assert "不是您的" in page.locator(".coach-notice.error").first.inner_text()
+        assert "555-0100" not in page.content()
+        response = page.request.get(f"{app.url}/media/session/{session}/1")
+        assert response.status == 403
+        shot(page, "zh-forged-session")
+
+
+def test_a_dead_llm_server_mid_call_hands_over_to_the_builtin_customer(tmp_path, voices):
+    from tests.support.fake_openai import fake_openai
+
+    with fake_openai(["Hmm, right. Go on, what is this about?"]) as llm:
+        with serving(tmp_path, COACH_LLM_BASE_URL=llm.base_url, COACH_LLM_MODEL="fake", COACH_LLM_TIMEOUT_S="3") as running:
+            with browser(silent_wav(voices)) as context:
+                page = context.new_page()
+                sign_in(page, running, "rep")
+                start_call(page, mode="AI customer")
+                assert "language model" in page.locator("#persona-card").inner_text()
+                page.fill("#turn-text textarea", "Hi Dana, this is Alex from FleetFlow. Is now a good time?")
+                page.click("#send-turn")
+                page.wait_for_function("document.querySelectorAll('#coach-chat .bubble.customer').length >= 2", timeout=WAIT_MS)
+                llm.stop()  # the model server dies mid-call
+                page.fill("#turn-text textarea", "How do you handle rate quotes today?")
+                page.click("#send-turn")
+                page.wait_for_selector(".coach-notice.warning", timeout=WAIT_MS)
+                assert "built-in customer" in page.locator(".coach-notice.warning").inner_text()
+                assert page.locator("#coach-chat .bubble.customer").count() >= 3
+                assert rep_bubbles(page) == 2
+                shot(page, "en-practice-llm-down")
