@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -308,8 +307,8 @@ def test_a_turn_from_an_uploaded_recording(app, voices):
         page = context.new_page()
         sign_in(page, app, "rep")
         start_call(page, mode="Scripted dialogue")
-        page.get_by_text("Or send a recording").first.click()
-        page.wait_for_selector("#turn-audio", timeout=30_000)
+        page.locator("button:has-text('Or send a recording')").first.click()
+        page.wait_for_selector("#turn-audio input[type=file]", state="attached", timeout=30_000)
         page.set_input_files("#turn-audio input[type=file]", str(recording))
         page.wait_for_timeout(1500)
         page.click("#send-audio")

@@ -67,7 +67,7 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
                 lib = library.build(ctx)
 
         screen = [
-            tabs, session_id, h.scenario, h.persona, h.mode, p.call_bar, p.chat, p.panel, p.repeat, p.notice, p.text,
+            tabs, session_id, h.scenario, h.persona, h.mode, p.call_bar, p.chat, p.panel, p.repeat, p.notice, p.text, p.audio,
             s.card, s.transcript, s.top_clip, h.recent, h.resume_note, h.resume,
             hi.table, hi.pick, hi.trend,
         ]  # fmt: skip
@@ -219,8 +219,11 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
             try:
                 result = ctx.practice.take_turn(sid, actor=who, audio=path)
             except (CoachError, ValueError) as error:
-                return failure(error)
+                out = failure(error)
+                out[p.audio] = None  # the rep picks another file; the call so far is kept
+                return out
             out = after_turn(sid, who)
+            out[p.audio] = None
             key = ctx_notice_key(result.notice)
             if key:
                 out[p.notice] = render.notice(t(key), kind="warning")

@@ -48,7 +48,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -419,6 +419,14 @@ def speech_pieces(text: str, language: str, *, first_max: int | None = None) -> 
 
 
 # -- the call -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Failed:
+    """An exception raised in a worker thread, on its way to the event loop."""
+
+    error: BaseException
+
 
 _revisions = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice-revise")
 """Second, slower passes run one at a time for the whole process: they serve the record."""
@@ -900,18 +908,19 @@ class VoiceCall:
                 for piece in speech_pieces(text, self.language):
                     if reply in self._cancelled or self._closed:
                         break
-                    if seq == 0:
-                        cached = self._is_cached(piece, voice)
-                    chunks = await asyncio.to_thread(self._synthesize, piece, voice)
-                    if seq == 0:
-                        self._first_piece = {
-                            "synth_first_s": round(time.perf_counter() - began, 3),
-                            "first_piece": piece,
-                            "first_cached": cached,
-                        }
-                    for chunk in chunks:
+                    cached = self._is_cached(piece, voice) if seq == 0 else None
+                    # Each chunk goes out as soon as it is made: Kokoro cuts a long first
+                    # sentence at its first clause, which only helps if that clause is sent
+                    # before the rest of the piece is synthesised.
+                    async for chunk in self._chunks(piece, voice):
                         if reply in self._cancelled or self._closed:
                             break
+                        if seq == 0:
+                            self._first_piece = {
+                                "synth_first_s": round(time.perf_counter() - began, 3),
+                                "first_piece": chunk.text,
+                                "first_cached": cached,
+                            }
                         await self._put(
                             CustomerAudio(reply, seq, chunk.text, chunk.samples, chunk.sample_rate)
                         )
@@ -943,6 +952,44 @@ class VoiceCall:
             return bool(cached(piece, language=self.language, persona_voice=voice))
         except Exception:
             return None
+
+    async def _chunks(self, text: str, voice: Any) -> AsyncIterator[Any]:
+        """The chunks of ``text`` as the synthesizer makes them (it runs in a worker thread)."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        done = object()
+
+        def hand(item: Any) -> None:
+            try:
+                loop.call_soon_threadsafe(queue.put_nowait, item)
+            except RuntimeError:  # the loop is gone: nobody is listening any more
+                pass
+
+        def work() -> None:
+            try:
+                for chunk in self._synthesize_iter(text, voice):
+                    hand(chunk)
+            except BaseException as exc:  # handed to the reader, who raises it
+                hand(_Failed(exc))
+            finally:
+                hand(done)
+
+        worker = loop.run_in_executor(None, work)
+        while True:
+            item = await queue.get()
+            if item is done:
+                break
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+        await worker
+
+    def _synthesize_iter(self, text: str, voice: Any) -> Iterator[Any]:
+        if hasattr(self.synthesizer, "speak_as"):
+            return iter(
+                self.synthesizer.speak_as(text, language=self.language, persona_voice=voice)
+            )
+        return iter(self.synthesizer.synthesize(text, language=self.language))
 
     def _synthesize(self, text: str, voice: Any) -> list[Any]:
         if hasattr(self.synthesizer, "speak_as"):
