@@ -395,3 +395,46 @@ def test_a_dead_llm_server_mid_call_hands_over_to_the_builtin_customer(tmp_path,
                 assert page.locator("#coach-chat .bubble.customer").count() >= 3
                 assert rep_bubbles(page) == 2
                 shot(page, "en-practice-llm-down")
+
+
+CRM_LINE = "Hi Dana, this is Alex Moreno from FleetFlow CRM. Did I catch you at an okay time for a few minutes?"
+CLINIC_LINE = "您好，请问是王先生吗？我是青岚植发的咨询顾问林悦，您前两天在我们官网留了信息想了解头发的情况，现在方便聊两分钟吗？"
+
+
+@pytest.mark.parametrize(
+    ("user", "locale", "language", "line", "mode"),
+    [
+        ("rep", "en-US", "en", CRM_LINE, "Read-along"),
+        ("rep", "en-US", "en", CRM_LINE, "Recitation"),
+        ("rep", "en-US", "en", CRM_LINE, "Scripted dialogue"),
+        ("rep-zh", "zh-CN", "zh", CLINIC_LINE, "背诵"),
+        ("rep-zh", "zh-CN", "zh", CLINIC_LINE, "智能对练"),
+        ("rep-zh", "zh-CN", "zh", CLINIC_LINE, "AI 客户"),
+    ],
+)
+def test_every_mode_by_voice_in_both_languages(app, voices, user, locale, language, line, mode):
+    """The two calls above cover an English AI customer and a Mandarin read-along."""
+    mic = rep_wav(voices, f"{language}-{mode}", [(language, line)], lead_s=7.0, gap_s=40.0)
+    with browser(mic, locale=locale) as context:
+        page = context.new_page()
+        sign_in(page, app, user)
+        start_call(page, mode=mode)
+        page.wait_for_function("document.querySelectorAll('#coach-chat .bubble.rep').length >= 1", timeout=WAIT_MS)
+        heard = page.locator("#coach-chat .bubble.rep .text").first.inner_text()
+        assert len(heard) >= 10
+        if mode in ("Scripted dialogue", "智能对练", "AI 客户"):
+            page.wait_for_function(
+                "document.querySelectorAll('#coach-chat .bubble.customer').length >= 2", timeout=WAIT_MS
+            )
+            assert page.evaluate("window.__played.length") >= 1
+        if mode in ("Recitation", "背诵"):
+            assert int(page.get_attribute("#recitation-progress", "data-value")) > 0
+        if mode == "Read-along":
+            page.wait_for_selector("#coach-chat .bubble.rep .marks .tok.ok", timeout=WAIT_MS)
+        if page.locator("#coach-call[data-status=active]").count():
+            page.click("#end-call")
+        page.wait_for_selector("#score-value", timeout=WAIT_MS)
+        assert page.locator("#key-points .kp").count() >= 5
+        name = {"Read-along": "read-along", "Recitation": "recitation", "Scripted dialogue": "scripted",
+                "背诵": "recitation", "智能对练": "scripted", "AI 客户": "ai-customer"}[mode]
+        shot(page, f"{language}-scorecard-{name}")

@@ -28,7 +28,8 @@ class LoginError(CoachError):
     """Wrong username or password, a disabled account, or a demo account outside dev mode."""
 
 
-def _record(row: UserRow) -> UserRecord:
+def user_record(row: UserRow) -> UserRecord:
+    """A user row as people see it (no password hash)."""
     return UserRecord(
         id=row.id,
         username=row.username,
@@ -39,6 +40,7 @@ def _record(row: UserRow) -> UserRecord:
         is_active=row.is_active,
         is_demo=row.is_demo,
         created_at=row.created_at,
+        ui_language=row.ui_language,
     )
 
 
@@ -70,7 +72,7 @@ def add_user(
             language=language,
         )
         session.refresh(row, ["team"])
-        return _record(row)
+        return user_record(row)
 
 
 def list_users(
@@ -96,7 +98,7 @@ def list_users(
             team_id=team_row.id if team_row else None,
             role=Role(role) if role else None,
         )
-        return [_record(row) for row in rows]
+        return [user_record(row) for row in rows]
 
 
 def _own_team(session: Session, who: Actor, asked: str | None) -> TeamRow:
@@ -126,7 +128,7 @@ def authenticate(runtime: Runtime, *, username: str, password: str) -> UserRecor
             raise LoginError("demo accounts only work in dev mode (COACH_ENV=dev)")
         if needs_rehash(row.password_hash):
             row.password_hash = hash_password(password)
-        return _record(row)
+        return user_record(row)
 
 
 def change_role(runtime: Runtime, *, actor: str, username: str, role: Role | str) -> UserRecord:
@@ -138,4 +140,4 @@ def change_role(runtime: Runtime, *, actor: str, username: str, role: Role | str
         if row is None:
             raise NotFoundError(f"no user {username!r} (see `coach users list`)")
         users_repo.set_role(session=session, user_id=row.id, role=Role(role))
-        return _record(row)
+        return user_record(row)

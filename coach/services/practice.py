@@ -173,14 +173,7 @@ class PracticeService:
         self, session_id: str, actor: str, *, write: bool = False
     ) -> tuple[Any, Scenario, Persona | None, list[Turn]]:
         with self.runtime.transaction() as session:
-            row = sessions_repo.get_session(session=session, session_id=session_id)
-            _check_access(session, actor, row, write=write)
-            scenario = content_repo.get_scenario(session=session, scenario_id=row.scenario_id)
-            persona = (
-                content_repo.get_persona(session=session, persona_id=row.persona_id)
-                if row.persona_id
-                else None
-            )
+            row, scenario, persona = _open(session, session_id, actor, write=write)
             turns = [
                 Turn(speaker=t.speaker, text=t.text, start=t.start, end=t.end) for t in row.turns
             ]
@@ -497,14 +490,7 @@ class PracticeService:
     def view(self, session_id: str, *, actor: str) -> SessionView:
         """One session as the practice screen and the scorecard show it (owner or their coaches)."""
         with self.runtime.transaction() as session:
-            row = sessions_repo.get_session(session=session, session_id=session_id)
-            _check_access(session, actor, row, write=False)
-            scenario = content_repo.get_scenario(session=session, scenario_id=row.scenario_id)
-            persona = (
-                content_repo.get_persona(session=session, persona_id=row.persona_id)
-                if row.persona_id
-                else None
-            )
+            row, scenario, persona = _open(session, session_id, actor, write=False)
             state = dict(row.state or {})
             mode_state = dict(state.get("mode") or {})
             persona_state = dict(mode_state.get("persona") or {})
@@ -638,6 +624,21 @@ def _visible_card(persona: Persona) -> dict[str, Any]:
         "mood": persona.mood,
         "difficulty": persona.difficulty,
     }
+
+
+def _open(
+    session: Any, session_id: str, actor: str, *, write: bool
+) -> tuple[Any, Scenario, Persona | None]:
+    """The session row (after the access check), its scenario and its persona."""
+    row = sessions_repo.get_session(session=session, session_id=session_id)
+    _check_access(session, actor, row, write=write)
+    scenario = content_repo.get_scenario(session=session, scenario_id=row.scenario_id)
+    persona = (
+        content_repo.get_persona(session=session, persona_id=row.persona_id)
+        if row.persona_id
+        else None
+    )
+    return row, scenario, persona
 
 
 def _check_access(session: Any, actor: str, row: Any, *, write: bool) -> None:

@@ -12,27 +12,12 @@ import yaml
 
 from coach.errors import CoachError, NotFoundError
 from coach.services import actors
+from coach.services.accounts import user_record
 from coach.services.records import UserRecord
 from coach.services.runtime import Runtime
-from coach.store.models import UserRow
 from coach.store.repositories import users as users_repo
 
 UI_LANGUAGES = ("en", "zh")
-
-
-def _record(row: UserRow) -> UserRecord:
-    return UserRecord(
-        id=row.id,
-        username=row.username,
-        display_name=row.display_name,
-        role=row.role,
-        team=row.team.name if row.team else None,
-        language=row.language,
-        is_active=row.is_active,
-        is_demo=row.is_demo,
-        created_at=row.created_at,
-        ui_language=row.ui_language,
-    )
 
 
 def get_active_user(runtime: Runtime, *, username: str) -> UserRecord:
@@ -44,13 +29,13 @@ def get_active_user(runtime: Runtime, *, username: str) -> UserRecord:
         row = users_repo.get_user_by_username(session=session, username=username)
         if row is None or not row.is_active or (row.is_demo and not runtime.settings.is_dev):
             raise NotFoundError(f"no active user {username!r}")
-        return _record(row)
+        return user_record(row)
 
 
 def me(runtime: Runtime, *, actor: str) -> UserRecord:
     """The acting user's own record."""
     with runtime.transaction() as session:
-        return _record(actors.account(session, actor, "practice", "asking"))
+        return user_record(actors.account(session, actor, "practice", "asking"))
 
 
 def set_ui_language(runtime: Runtime, *, actor: str, language: str | None) -> UserRecord:
@@ -60,7 +45,7 @@ def set_ui_language(runtime: Runtime, *, actor: str, language: str | None) -> Us
     with runtime.transaction() as session:
         row = actors.account(session, actor, "practice", "choosing a language")
         users_repo.set_ui_language(session=session, user_id=row.id, language=language)
-        return _record(row)
+        return user_record(row)
 
 
 def demo_accounts(runtime: Runtime) -> list[tuple[str, str, str]]:
