@@ -313,7 +313,8 @@ def _key_points(points: list[dict[str, Any]], descriptions: dict[str, str], t: T
         confidence = point.get("confidence")
         low = (
             f'<span class="low">{e(t("score.low_confidence"))}</span>'
-            if isinstance(confidence, int | float) and confidence < 0.5
+            # Sure misses have low similarity too: only a doubtful hit or partial is flagged.
+            if isinstance(confidence, int | float) and confidence < 0.5 and status != "missed"
             else ""
         )
         items.append(
