@@ -438,3 +438,29 @@ def test_every_mode_by_voice_in_both_languages(app, voices, user, locale, langua
         name = {"Read-along": "read-along", "Recitation": "recitation", "Scripted dialogue": "scripted",
                 "背诵": "recitation", "智能对练": "scripted", "AI 客户": "ai-customer"}[mode]
         shot(page, f"{language}-scorecard-{name}")
+
+
+def test_a_closed_tab_resumes_the_call_and_the_scorecard_offers_more(app, voices):
+    with browser(silent_wav(voices)) as context:
+        page = context.new_page()
+        sign_in(page, app, "rep")
+        session = start_call(page, mode="AI customer")
+        page.fill("#turn-text textarea", "Hi Dana, this is Alex from FleetFlow. Is now a good time?")
+        page.click("#send-turn")
+        page.wait_for_function("document.querySelectorAll('#coach-chat .bubble.rep').length >= 1", timeout=WAIT_MS)
+        page.close()  # the rep closes the tab mid-call
+        page = context.new_page()
+        page.goto(f"{app.url}/")
+        page.wait_for_selector("#resume-call", state="visible", timeout=60_000)
+        page.click("#resume-call")
+        page.wait_for_selector(f"#coach-call[data-session='{session}'][data-status=active]", timeout=60_000)
+        assert rep_bubbles(page) == 1  # every turn came back from the database
+        page.click("#end-call")
+        page.wait_for_selector("#score-value", timeout=WAIT_MS)
+        page.click("#top-performer")
+        page.wait_for_selector("#play-top-clip", timeout=WAIT_MS)
+        page.click("#play-top-clip")
+        page.wait_for_function("window.__played.some(s => String(s).includes('/media/clip/'))", timeout=60_000)
+        page.click("#try-again")
+        page.wait_for_selector("#coach-call[data-status=active]", timeout=60_000)
+        assert page.get_attribute("#coach-call", "data-session") != session
