@@ -33,7 +33,6 @@ Usage: python -m bench.voice_bench [--calls N] [--turns N] [--languages en,zh] [
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import socket
