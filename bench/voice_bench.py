@@ -197,11 +197,17 @@ def rep_wav(language: str, turns: int, folder: Path) -> tuple[Path, list[tuple[f
     spans: list[tuple[float, float]] = []
     for index, line in enumerate(LINES[language][:turns]):
         spoken = speech.speak(
-            line, language=language, voice=REP_VOICES[language], out=folder / f"{language}-{index}.wav"
+            line,
+            language=language,
+            voice=REP_VOICES[language],
+            out=folder / f"{language}-{index}.wav",
         )
         samples = decode_audio(spoken.path)
         samples = samples / max(1e-6, float(np.max(np.abs(samples)))) * 0.5
-        pieces += [samples.astype(np.float32), np.zeros(int(GAP_S[language] * SAMPLE_RATE), dtype=np.float32)]
+        pieces += [
+            samples.astype(np.float32),
+            np.zeros(int(GAP_S[language] * SAMPLE_RATE), dtype=np.float32),
+        ]
         spans.append((at, at + samples.size / SAMPLE_RATE))
         at += samples.size / SAMPLE_RATE + GAP_S[language]
     pieces.append(np.zeros(int(TAIL_S * SAMPLE_RATE), dtype=np.float32))
@@ -247,7 +253,16 @@ class Server:
         )
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "coach.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "coach.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -265,7 +280,9 @@ class Server:
             time.sleep(0.25)
         raise RuntimeError(f"coach serve did not answer /api/health within {timeout_s:.0f} s")
 
-    def wait_quiet(self, *, timeout_s: float = 240.0, share: float = 0.05, span_s: float = 3.0) -> float:
+    def wait_quiet(
+        self, *, timeout_s: float = 240.0, share: float = 0.05, span_s: float = 3.0
+    ) -> float:
         """Wait until the server uses under ``share`` of a core for ``span_s`` (warm-up done)."""
         began = time.monotonic()
         deadline = began + timeout_s
@@ -342,7 +359,12 @@ def _hook_latencies(bench: dict[str, Any]) -> list[float]:
 
 
 def run_call(
-    server: Server, language: str, wiring: str, wav: Path, spans: list[tuple[float, float]], index: int
+    server: Server,
+    language: str,
+    wiring: str,
+    wav: Path,
+    spans: list[tuple[float, float]],
+    index: int,
 ) -> CallResult:
     from playwright.sync_api import sync_playwright
 
@@ -355,7 +377,9 @@ def run_call(
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=args, timeout=60_000)
         try:
             context = browser.new_context(
-                permissions=["microphone"], locale=LOCALES[language], viewport={"width": 1200, "height": 900}
+                permissions=["microphone"],
+                locale=LOCALES[language],
+                viewport={"width": 1200, "height": 900},
             )
             context.add_init_script(INIT_SCRIPT)
             page = context.new_page()
@@ -528,8 +552,10 @@ def main() -> int:
         server.start()
         warm_s = server.wait_quiet()
         warm_peak = server.status_kb("VmHWM")
-        print(f"server up on {server.url}; warm-up took {warm_s:.0f} s; "
-              f"RSS {(server.status_kb('VmRSS') or 0) / 1024:.0f} MB")
+        print(
+            f"server up on {server.url}; warm-up took {warm_s:.0f} s; "
+            f"RSS {(server.status_kb('VmRSS') or 0) / 1024:.0f} MB"
+        )
         for lang in languages:  # a throwaway call each: the first page, socket and turn
             throwaway = run_call(server, lang, "live", *warm_one[lang], -1)
             print(f"throwaway {lang} call: {throwaway.hook_s} {throwaway.failed or ''}")
@@ -538,7 +564,9 @@ def main() -> int:
                 for wiring in wirings:
                     call = run_call(server, lang, wiring, *voices[lang], index)
                     if call.session_id:
-                        call.stored, call.scenario_id, call.ended_by = stored_turns(server.db(), call.session_id)
+                        call.stored, call.scenario_id, call.ended_by = stored_turns(
+                            server.db(), call.session_id
+                        )
                     calls.append(call)
                     print(
                         f"  call {index + 1} {lang} {wiring:5}: hook {call.hook_s} page {call.page_s} "
@@ -554,11 +582,17 @@ def main() -> int:
         if not options.keep:
             shutil.rmtree(folder, ignore_errors=True)
     load_after = os.getloadavg()
-    rows = {f"{lang}/{wiring}": summarise(calls, lang, wiring) for lang in languages for wiring in wirings}
+    rows = {
+        f"{lang}/{wiring}": summarise(calls, lang, wiring)
+        for lang in languages
+        for wiring in wirings
+    }
     targets = {"en": 1.0, "zh": 1.2}
     print()
-    print("end of the rep's speech -> first customer audio in the page (s); hook = init-script "
-          "measurement (headline), page = window.__coachVoiceTimes")
+    print(
+        "end of the rep's speech -> first customer audio in the page (s); hook = init-script "
+        "measurement (headline), page = window.__coachVoiceTimes"
+    )
     header = (
         f"{'language':<9}{'wiring':<7}{'n':>4}{'p50':>7}{'p90':>7}{'page p50':>10}{'page p90':>10}"
         f"{'live/naive':>12}{'target':>8}{'peak RSS':>10}{'stored/spoken':>15}{'bubbles':>9}"
@@ -585,24 +619,34 @@ def main() -> int:
             )
     print(f"server peak RSS over the whole run (warm-up included): {overall_peak / 1024:.0f} MB")
     print()
-    print("where the time goes, server side (medians, s): the pause waited for; then, from the end "
-          "of that pause, transcript ready, reply chosen, first audio sent; synthesis of the first piece")
-    print(f"{'language':<9}{'wiring':<7}{'pause':>7}{'heard':>7}{'answered':>10}{'sent':>7}{'synth 1st':>11}"
-          f"{'server total':>14}{'cached 1st':>12}")
+    print(
+        "where the time goes, server side (medians, s): the pause waited for; then, from the end "
+        "of that pause, transcript ready, reply chosen, first audio sent; synthesis of the first piece"
+    )
+    print(
+        f"{'language':<9}{'wiring':<7}{'pause':>7}{'heard':>7}{'answered':>10}{'sent':>7}{'synth 1st':>11}"
+        f"{'server total':>14}{'cached 1st':>12}"
+    )
     for lang in languages:
         for wiring in wirings:
             m = rows[f"{lang}/{wiring}"]["server_medians"]
-            print(f"{lang:<9}{wiring:<7}{_fmt(m['pause_s']):>7}{_fmt(m['transcribed_s']):>7}"
-                  f"{_fmt(m['answered_s']):>10}{_fmt(m['first_audio_s']):>7}{_fmt(m['synth_first_s']):>11}"
-                  f"{_fmt(m['latency_s']):>14}{m['first_piece_cached'] or '-':>12}")
-    print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}; "
-          f"{os.cpu_count()} cores; run took {time.monotonic() - run_started:.0f} s")
+            print(
+                f"{lang:<9}{wiring:<7}{_fmt(m['pause_s']):>7}{_fmt(m['transcribed_s']):>7}"
+                f"{_fmt(m['answered_s']):>10}{_fmt(m['first_audio_s']):>7}{_fmt(m['synth_first_s']):>11}"
+                f"{_fmt(m['latency_s']):>14}{m['first_piece_cached'] or '-':>12}"
+            )
+    print(
+        f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}; "
+        f"{os.cpu_count()} cores; run took {time.monotonic() - run_started:.0f} s"
+    )
     for lang in languages:
         for wiring in wirings:
             row = rows[f"{lang}/{wiring}"]
             if row["errors"] or row["failed_calls"] or row["ended_by_customer"]:
-                print(f"  {lang}/{wiring}: errors {row['errors']} failed calls {row['failed_calls']} "
-                      f"ended by the customer {row['ended_by_customer']}")
+                print(
+                    f"  {lang}/{wiring}: errors {row['errors']} failed calls {row['failed_calls']} "
+                    f"ended by the customer {row['ended_by_customer']}"
+                )
     path = write_results(
         "voice",
         {

@@ -29,6 +29,12 @@ Server → browser, JSON text frames (``type``, then the fields)
   - ``audio``: ``reply``, ``seq``, ``text``, ``sample_rate``, ``samples``; the **next frame is
     binary**: that many little-endian int16 PCM samples, mono, at ``sample_rate``.
   - ``reply_done``: ``reply``, ``turn``, ``cancelled``: no more audio for that reply.
+  - ``timing``: after each answer to a rep turn, where its time went (seconds; the page
+    ignores it, the benchmark reads it): ``turn``, ``speech_end_audio_s``, ``decided_pause_s``
+    (the pause that ended the turn), then from the end of that pause ``transcribed_s``,
+    ``answered_s`` (the reply chosen), ``first_audio_s`` (its first sound sent), and
+    ``latency_s`` (pause + first audio), ``synth_first_s``, ``first_piece``,
+    ``first_cached`` (the first piece had been made ahead).
   - ``error``: ``code`` (``no_speech``, ``too_long``, ``stt_failed``, ``tts_failed``,
     ``session_ended``, ``forbidden``, ``unauthenticated``, ``server_error``) and ``message``.
   - ``ended``: ``ended_by`` (and ``score`` when the rep ended it).

@@ -290,11 +290,15 @@ class WhisperTranscriber:
         initial_prompt: str | None = None,
         beam_size: int | None = None,
         word_timestamps: bool | None = None,
+        retry_suspect: bool = True,
     ) -> Transcription:
         """Transcribe a file or 16 kHz samples; ``language`` ``None`` detects en or zh.
 
         ``hotwords`` (product names, key terms) bias the decoder towards those spellings.
         Raises ``NoSpeechError`` when the audio is silent or nothing was recognised.
+        ``retry_suspect=False``: a fast-context result that looks wrong (a loop, very unsure)
+        raises ``NoSpeechError`` instead of being decoded again the standard way, which can
+        take several seconds (an optional second pass would rather have nothing).
         """
         samples = as_samples(audio, max_seconds=self.max_seconds)
         code = normalise_language(language)
@@ -312,6 +316,10 @@ class WhisperTranscriber:
             self.last_fallback = self.last_hotwords_dropped = False
             found = self._run_guarded(loaded.model, samples, code, options, fast=self.fast_context)
             if self.fast_context and _suspect(found, code):
+                if not retry_suspect:
+                    raise NoSpeechError(
+                        "nothing was recognised with confidence (the quick pass looked wrong)"
+                    )
                 self.last_fallback = True
                 found = self._run_guarded(loaded.model, samples, code, options, fast=False)
         found = [seg for seg in found if not is_hallucination(seg, code)]

@@ -70,6 +70,7 @@ class VoiceProfile:
     hotwords: list[str]
     opening: str | None
     status: str
+    mode: str = "freeform"
 
 
 @dataclass(frozen=True)
@@ -590,6 +591,7 @@ class PracticeService:
             hotwords=hotwords(scenario),
             opening=opening,
             status=row.status,
+            mode=row.mode,
         )
 
 

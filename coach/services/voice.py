@@ -7,26 +7,33 @@ rep's audio and forwards what ``VoiceCall.events`` yields. A call runs like this
    file inside faster-whisper, run through onnxruntime with its state kept between windows,
    about 0.2 ms a window) when it is installed, else a loudness detector. A turn starts after
    two speech windows, with 0.3 s of audio before them, so its first syllable is kept.
-2. **Transcription while the rep talks.** The turn's audio goes into a
-   ``LiveTranscription`` (which cuts long stretches at short pauses in the background). At
-   every pause of ``speculate_s`` (0.15 s) that part of the turn is finished in the background,
-   and a new part begins if the rep goes on: by the time the pause is long enough to end the
-   turn, its text is usually known. Nothing is thrown away when the rep goes on; only the
-   silence after the pause is transcribed twice.
+2. **Transcription while the rep talks.** At every pause of ``speculate_s`` (0.15 s) the
+   turn so far is transcribed in the background (greedy, no word times), by the end of the
+   pause that ends the turn its text is usually known. If the rep goes on, the next pause
+   transcribes the longer stretch again (a queued job that is out of date is skipped); a
+   stretch is kept for good only once it is ``commit_s`` long (3 s English, 12 s Mandarin:
+   Whisper base mishears short Mandarin stretches, and a short clip costs it about as much
+   as a 10 s one), so the last job covers the end of the turn with its context.
 3. **End of turn.** A fixed pause threshold cannot tell a turn's end from a pause inside
    it: Piper's own speech pauses 0.3-0.6 s at commas and between sentences (Kokoro's Mandarin
    up to 0.9 s). So the threshold depends on what was said: a question ends a turn after a
    short pause, a complete sentence after a medium one, a half sentence ("..., and", "因为")
    after a long one (``Endpointing``).
 4. **The reply.** The rep's text goes to ``PracticeService.take_turn`` (which stores it, then
-   answers); the answer is spoken piece by piece through the speech router, the first piece
-   first (a long first sentence is cut at its first comma so playback starts sooner). The
-   customer's likely lines are synthesised ahead (``prefetch``) at the start and after each
-   reply, in the same pieces, so a predicted answer starts at once.
-5. **After the turn.** The turn's audio is kept as a 16 kHz WAV under
-   ``<data_dir>/audio/<session_id>/`` for the scorecard, and a slower, more accurate pass
-   (Whisper beam 5 over the whole turn) may replace the stored text; it runs after the reply
-   has been synthesised, never before it.
+   answers); the answer is spoken piece by piece through the speech router, each chunk sent
+   as soon as it is made, the first piece short (``speech_pieces``: a long English first
+   sentence is cut at a comma; a Mandarin one at its first short clause or after a few
+   words, as Kokoro's time grows with the length). The customer's likely lines are
+   synthesised ahead (``prefetch``) at the start and after each reply, in the same pieces,
+   the first pieces of all of them before the rest, so a predicted answer starts at once.
+5. **After the turn.** Its ``start`` / ``end`` are seconds since the call started (the
+   session's ``started_at``), so they go on across reconnects. The turn's audio is kept as a
+   16 kHz WAV under ``<data_dir>/audio/<session_id>/`` for the scorecard, and a slower, more
+   accurate pass (Whisper beam 5 over the whole turn, with the scenario's terms) may replace
+   the stored text. It waits until the rep is silent and no reply is being made, and is not
+   redone the standard way when it looks wrong (it is then dropped): Whisper holds one
+   lock, and a 9 s second pass over a long Mandarin turn once held up the next turn's
+   transcription for 2 s.
 
 Every model call runs in a worker thread, never on the event loop. Per call, frames are
 processed in order by one worker; the models themselves are shared (Whisper serialises its
@@ -44,6 +51,7 @@ import inspect
 import itertools
 import logging
 import re
+import sys
 import threading
 import time
 import uuid
@@ -62,7 +70,6 @@ from coach.errors import CoachError, NotFoundError, PermissionDenied
 from coach.settings import Settings
 from coach.speech.audio import SAMPLE_RATE, to_pcm16, write_wav
 from coach.speech.errors import AudioTooLongError, NoSpeechError, SpeechError
-from coach.speech.live import LiveTranscription
 from coach.text.acts import is_question
 from coach.text.sentences import split_sentences
 
@@ -74,6 +81,8 @@ WINDOW_S = WINDOW / SAMPLE_RATE
 PRE_ROLL_S = 0.3
 ONSET_WINDOWS = 2
 NAIVE_PAUSE_S = 0.8
+SPEECH_FOR_A_SECOND_LOOK_S = 1.0
+"""A turn with this much speech whose quick passes heard nothing sure is transcribed again."""
 FEED_GAP_S = 0.5
 """A pause longer than this between two pieces of microphone audio is time the page sent none."""
 """The naive wiring's fixed pause: the shortest that does not cut Piper's own turns."""
@@ -192,6 +201,10 @@ _ZH_OPEN_END = re.compile(
 )
 
 
+MONOLOGUE_MODES = frozenset({"readalong", "recitation"})
+"""Modes where the rep speaks a script: only a long pause ends the turn."""
+
+
 def classify_ending(text: str, language: str) -> Literal["question", "complete", "open"]:
     """How the words so far end: a question, a complete sentence, or an open one."""
     text = text.strip()
@@ -202,7 +215,9 @@ def classify_ending(text: str, language: str) -> Literal["question", "complete",
     if language == "zh":
         if _ZH_OPEN_END.search(last):
             return "open"
-        if last.rstrip().endswith(("?", "？")) or is_question(last, "zh"):
+        # Whisper ends most Mandarin sentences with "。", questions too ("主要是哪个位置。"):
+        # judge the words, not its full stop.
+        if last.rstrip().endswith(("?", "？")) or is_question(last.rstrip().rstrip("。."), "zh"):
             return "question"
         # Whisper often leaves Mandarin unpunctuated: no open ending is as good as a full stop.
         return "complete"
@@ -225,6 +240,10 @@ class Endpointing:
     """
 
     speculate_s: float = 0.15
+    commit_s: dict[str, float] = field(default_factory=lambda: {"en": 3.0, "zh": 12.0})
+    """A stretch of a turn this long is kept as it was heard and the next one starts after it
+    (``_Turn``); shorter, it is heard again with what follows. Whisper base mishears short
+    Mandarin stretches (two seconds alone: "JK1T 品修剃面"; in its turn: "这个问题平时对您的工作")."""
     question: dict[str, float] = field(default_factory=lambda: {"en": 0.35, "zh": 0.4})
     complete: dict[str, float] = field(default_factory=lambda: {"en": 0.6, "zh": 0.9})
     open: dict[str, float] = field(default_factory=lambda: {"en": 0.9, "zh": 1.1})
@@ -277,31 +296,49 @@ Event = dict[str, Any] | CustomerAudio
 
 @dataclass
 class _Part:
-    """A stretch of a turn between two pauses, transcribed in the background."""
+    """A transcription job over ``[offset, end)`` samples of a turn, in the background."""
 
     offset: int
     future: Future[Transcription | None]
+    end: int = 0
+    keep: bool = False
+    """Committed: its text is part of the turn, so it runs even when a newer job exists."""
+    superseded: bool = False
+    """A newer job covers this one's audio and more: if not started yet, it is skipped."""
 
 
 class _Turn:
-    """The audio and the parts of one rep turn while it is being heard."""
+    """The audio of one rep turn while it is being heard, and its transcription so far.
+
+    At each pause the turn is transcribed from ``tail`` (the end of the last committed part)
+    to where the rep is: one job, the ``candidate``. If the rep goes on, the next pause makes a
+    new candidate over the longer stretch, and the old one is skipped if it has not started.
+    Whisper's time hardly depends on the length of a short clip (its encoder sees at least
+    10 s), and a short stretch alone is often misheard (Mandarin above all), so a stretch is
+    only committed, its text kept and the next one started after it, once it is
+    ``commit_s`` long: the last job of a turn then covers the whole turn, or its last
+    ``commit_s``-odd seconds, and it is the only one left to wait for at the end.
+    """
 
     def __init__(
         self,
-        make_live: Callable[[], LiveTranscription] | None,
+        transcribe: Callable[[FloatArray], Transcription | None] | None,
         pool: ThreadPoolExecutor,
         start_sample: int,
+        commit_s: float = 3.0,
     ):
-        self.make_live = make_live
+        self.transcribe = transcribe
         self.pool = pool
+        self.commit = int(commit_s * SAMPLE_RATE)
         self.pieces: list[FloatArray] = []
         self.length = 0
         self.start_sample = start_sample
         self.last_speech = 0  # samples into the turn
-        self.parts: list[_Part] = []
-        self.live = make_live() if make_live else None
-        self.live_offset = 0
-        self.live_has_speech = False
+        self.parts: list[_Part] = []  # committed, in order
+        self.candidate: _Part | None = None
+        self.tail = 0  # where the audio not yet committed starts
+        self.has_new_speech = False  # speech since the last job was started
+        self.jobs = 0
         self.clock_s = start_sample / SAMPLE_RATE  # seconds since the call started
 
     def add(self, samples: FloatArray, speech: bool) -> None:
@@ -309,9 +346,7 @@ class _Turn:
         self.length += samples.size
         if speech:
             self.last_speech = self.length
-            self.live_has_speech = True
-        if self.live is not None:
-            self.live.feed(samples)
+            self.has_new_speech = True
 
     def audio(self) -> FloatArray:
         if not self.pieces:
@@ -321,23 +356,46 @@ class _Turn:
         return whole
 
     def speculate(self) -> None:
-        """Finish the part heard so far in the background; what follows is a new part."""
-        if self.live is None or not self.live_has_speech:
+        """Transcribe what is not committed yet, up to now, in the background."""
+        if self.transcribe is None or not self.has_new_speech:
             return
-        live, offset = self.live, self.live_offset
-        self.parts.append(_Part(offset, self.pool.submit(_finish_quietly, live)))
-        assert self.make_live is not None
-        self.live = self.make_live()
-        self.live_offset = self.length
-        self.live_has_speech = False
+        old = self.candidate
+        if old is not None:
+            if old.end - self.tail >= self.commit:
+                old.keep = True  # the rep went on after a long stretch: keep its text
+                self.parts.append(old)
+                self.tail = old.end
+            else:
+                old.superseded = True
+        end = self.length
+        audio = self.audio()[self.tail : end].copy()
+        part = _Part(self.tail, Future(), end)
+        part.future = self.pool.submit(self._job, part, audio)
+        self.candidate = part
+        self.has_new_speech = False
+        self.jobs += 1
+
+    def _job(self, part: _Part, audio: FloatArray) -> Transcription | None:
+        if part.superseded and not part.keep:
+            return None
+        assert self.transcribe is not None
+        return self.transcribe(audio)
+
+    def finished(self) -> list[_Part]:
+        """The jobs whose texts make the turn: the committed parts, then the candidate."""
+        return [*self.parts, *([self.candidate] if self.candidate is not None else [])]
+
+    def started(self) -> bool:
+        """Whether any of the turn has been sent to the recogniser."""
+        return self.candidate is not None
 
     def known(self) -> bool:
-        """Whether every part up to the last speech has been transcribed."""
-        return not self.live_has_speech and all(p.future.done() for p in self.parts)
+        """Whether everything up to the last speech has been transcribed."""
+        return not self.has_new_speech and all(p.future.done() for p in self.finished())
 
     def text_so_far(self, language: str) -> str:
         texts = []
-        for part in self.parts:
+        for part in self.finished():
             if part.future.done() and part.future.exception() is None:
                 result = part.future.result()
                 if result is not None and result.text.strip():
@@ -345,15 +403,8 @@ class _Turn:
         return ("" if language == "zh" else " ").join(texts)
 
     def close(self) -> None:
-        if self.live is not None:
-            self.live.close()
-
-
-def _finish_quietly(live: LiveTranscription) -> Transcription | None:
-    try:
-        return live.finish()
-    except NoSpeechError:
-        return None
+        if self.candidate is not None and not self.candidate.keep:
+            self.candidate.superseded = True  # not wanted any more: skip it if it is queued
 
 
 def merge_parts(parts: Sequence[tuple[int, Transcription]], duration: float) -> Transcription:
@@ -398,24 +449,111 @@ class _Heard:
     finished_at: float
 
 
-def speech_pieces(text: str, language: str, *, first_max: int | None = None) -> list[str]:
-    """What the synthesizer is asked for, in order: sentences, a long first one cut at a comma.
+ZH_FIRST_MAX = 8
+"""Characters (punctuation aside) of a Mandarin reply's first piece, at most, when cut.
 
-    The first piece decides when the customer starts to speak; Kokoro takes about half a
-    second per second of Mandarin, so a short first piece matters. Prefetch uses the same
-    pieces, so the cache is hit.
+Kokoro takes about 0.4 s a second of Mandarin on two cores and is roughly linear in the
+length of what it is given: a whole first clause (13-20 characters is common in the
+personas' lines) kept the customer silent 1-3 s. Eight characters are about 1.7 s of speech,
+long enough for the rest of the sentence to be made while they play.
+"""
+ZH_FIRST_MIN = 3
+EN_FIRST_MAX = 60
+_CLAUSE_END = re.compile(r"[，,、；;：:…—]+")
+_ZH_PARTICLES = frozenset("的了吗呢吧啊呀嘛哦")
+_ZH_CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+
+def speech_pieces(text: str, language: str, *, first_max: int | None = None) -> list[str]:
+    """What the synthesizer is asked for, in order: sentences, the first one cut short.
+
+    The first piece decides when the customer starts to speak, so it is kept short: English
+    (Piper is fast) cuts a first sentence longer than 60 characters at a comma; Mandarin cuts
+    a first sentence longer than ``ZH_FIRST_MAX`` characters at its first clause that has at
+    least ``ZH_FIRST_MIN``, and a first clause that is still too long at a word boundary
+    (``zh_first_piece``). The rest of the reply is made while the first piece plays. Prefetch
+    uses the same pieces, so the cache is hit.
     """
-    limit = first_max if first_max is not None else (14 if language == "zh" else 60)
     pieces = split_sentences(text)
-    if pieces and len(pieces[0]) > limit:
-        first = pieces[0]
-        match = re.search(r"[，,；;：:]", first[4:])
-        if match is not None:
-            cut = 4 + match.end()
-            head, tail = first[:cut].strip(), first[cut:].strip()
-            if head and tail:
-                pieces = [head, tail, *pieces[1:]]
-    return pieces
+    if not pieces:
+        return pieces
+    first = pieces[0]
+    if language == "zh":
+        head = zh_first_piece(first, first_max or ZH_FIRST_MAX)
+    else:
+        head = _en_first_piece(first, first_max or EN_FIRST_MAX)
+    if head is None:
+        return pieces
+    return [head, first[len(head) :].strip(), *pieces[1:]]
+
+
+def _en_first_piece(sentence: str, limit: int) -> str | None:
+    if len(sentence) <= limit:
+        return None
+    match = re.search(r"[,;:]", sentence[4:])
+    if match is None:
+        return None
+    head = sentence[: 4 + match.end()].strip()
+    return head if sentence[len(head) :].strip() else None
+
+
+def _zh_length(text: str) -> int:
+    return len(_ZH_CONTENT.findall(text))
+
+
+def zh_first_piece(sentence: str, limit: int = ZH_FIRST_MAX) -> str | None:
+    """Where a Mandarin first sentence is cut for speaking: the head, or None (not cut).
+
+    A sentence of up to ``limit + 2`` characters is spoken whole. Otherwise the first clause
+    of at least ``ZH_FIRST_MIN`` characters, if it has at most ``limit``; else the longest
+    run of whole words (jieba, when loaded; else characters) of at most ``limit``, after any
+    short opening clause ("嗯，"). The rest must keep at least two characters.
+    """
+    if _zh_length(sentence) <= limit + 2:
+        return None
+    cuts = [m.end() for m in _CLAUSE_END.finditer(sentence)]
+    start = 0
+    for cut in cuts:
+        size = _zh_length(sentence[:cut])
+        if size > limit + 2:
+            break
+        if size >= ZH_FIRST_MIN and _zh_length(sentence[cut:]) >= 2:
+            return sentence[:cut].strip()
+        start = cut
+    # No short enough clause: whole words after the opening clause (if any), up to the limit,
+    # and not just before a particle that ends the clause ("聊天|的，").
+    words = _zh_words(sentence[start:])
+    position, best = start, None
+    for index, word in enumerate(words):
+        position += len(word)
+        size = _zh_length(sentence[:position])
+        if size > limit:
+            break
+        following = words[index + 1 : index + 3]
+        if word == "的" or (following and following[0] == "的"):
+            continue  # "的" binds what is before it to what follows
+        if (
+            following
+            and following[0] in _ZH_PARTICLES
+            and (len(following) == 1 or not _zh_length(following[1]))
+        ):
+            continue
+        if size >= ZH_FIRST_MIN and _zh_length(sentence[position:]) >= 2:
+            best = position
+    if best is None:
+        return None
+    return sentence[:best].strip()
+
+
+def _zh_words(text: str) -> list[str]:
+    """Words of ``text``: jieba's, when Kokoro has loaded it; else characters and Latin runs."""
+    jieba = sys.modules.get("jieba")
+    if jieba is not None and getattr(getattr(jieba, "dt", None), "initialized", False):
+        try:
+            return list(jieba.lcut(text))
+        except Exception:  # a cut a little off is better than no cut
+            log.debug("jieba could not cut %r", text, exc_info=True)
+    return re.findall(r"[A-Za-z0-9.%]+|.", text)
 
 
 # -- the call -----------------------------------------------------------------------------------
@@ -496,6 +634,8 @@ class VoiceCall:
         self._prefetch_queue: list[str] = []
         self._prefetched: set[str] = set()
         self._prefetcher: asyncio.Future[None] | None = None
+        self._revise_queue: list[tuple[Callable[[], None], Future[Any]]] = []
+        self._reviser: asyncio.Future[None] | None = None
         self.ended = False
         self._first_piece: dict[str, Any] = {}
         self.marks: list[dict[str, Any]] = []
@@ -651,7 +791,7 @@ class VoiceCall:
             if speech:
                 turn.last_speech = turn.length
             # Push-to-talk: the held button makes the turn; the recogniser decides if it is speech.
-            turn.live_has_speech = speech or not self.hands_free
+            turn.has_new_speech = speech or not self.hands_free
             self._recent.clear()
             self._turn = turn
             out.append({"type": "state", "state": "hearing"})
@@ -679,29 +819,42 @@ class VoiceCall:
             turn.speculate()
         ending = (
             classify_ending(turn.text_so_far(self.language), self.language)
-            if (turn.known() and turn.parts)
+            if (turn.known() and turn.started())
             else None
         )
+        if ending is not None and getattr(self.profile, "mode", "") in MONOLOGUE_MODES:
+            # Reading or reciting a pitch: a question inside it is not the end of the turn.
+            ending = "open"
         if pause >= self.endpointing.pause_for(ending, self.language):
             out.append(self._hand_over(turn, ending, pause))
         return out
 
     def _new_turn(self) -> _Turn:
-        make_live: Callable[[], LiveTranscription] | None = None
-        if self.wiring == "live":
-
-            def make_live() -> LiveTranscription:
-                # Cut only long stretches inside a part: the pauses between parts do the rest.
-                # No hotwords here: on a short Mandarin part they made Whisper invent text
-                # for 3-4 s instead of 0.3 s; the second pass, over the whole turn, has them.
-                return LiveTranscription(
-                    self.transcriber, language=self.language, min_phrase_s=3.0, min_pause_s=0.12
-                )
-
         start = self._received - WINDOW * (len(self._recent))
-        turn = _Turn(make_live, self._stt, max(0, start))
+        transcribe = self._transcribe_stretch if self.wiring == "live" else None
+        code = "zh" if self.language == "zh" else "en"
+        turn = _Turn(transcribe, self._stt, max(0, start), self.endpointing.commit_s[code])
         turn.clock_s = self._clock_s(max(0, start))
         return turn
+
+    def _transcribe_stretch(self, audio: FloatArray) -> Transcription | None:
+        """One stretch of a turn, greedy and without word times (only its text is used).
+
+        No hotwords here: on a short Mandarin stretch they made Whisper invent text for
+        3-4 s instead of 0.3 s; the second pass, over the whole turn, has them.
+        """
+        parameters = _parameters(self.transcriber.transcribe)
+        options: dict[str, Any] = {"language": self.language}
+        if "word_timestamps" in parameters:
+            options["word_timestamps"] = False
+        if "retry_suspect" in parameters:
+            # Redone the standard way, one unsure stretch took 10 s and held up the turn;
+            # the next pause hears it again with more around it (and the end, see _transcript).
+            options["retry_suspect"] = False
+        try:
+            return self.transcriber.transcribe(audio, **options)
+        except NoSpeechError:
+            return None
 
     def _clock_s(self, sample: int) -> float:
         """Seconds since the call started at ``sample`` of this connection's stream."""
@@ -808,7 +961,8 @@ class VoiceCall:
                 "heard_fast": transcript.text,
                 "end_of_turn": heard.ending or "pause",
                 "pause_s": heard.pause_s,
-                "parts": len(heard.turn.parts),
+                "parts": len(heard.turn.finished()),
+                "jobs": heard.turn.jobs,
             }
             try:
                 result = await asyncio.to_thread(
@@ -867,11 +1021,15 @@ class VoiceCall:
             return self.transcriber.transcribe(audio, language=self.language), audio
         turn.speculate()
         parts: list[tuple[int, Transcription]] = []
-        for part in turn.parts:
+        for part in turn.finished():
             result = part.future.result()
             if result is not None and result.text.strip():
                 parts.append((part.offset, result))
         turn.close()
+        if not parts and turn.last_speech >= SPEECH_FOR_A_SECOND_LOOK_S * SAMPLE_RATE:
+            # Seconds of speech and nothing sure heard: the whole turn, the slow careful way,
+            # rather than lose it.
+            return self.transcriber.transcribe(audio, language=self.language), audio
         return merge_parts(parts, turn.length / SAMPLE_RATE), audio
 
     def _hotwords(self) -> tuple[str, ...]:
@@ -1012,16 +1170,19 @@ class VoiceCall:
         return joined.samples, joined.sample_rate
 
     def _revise(self, audio: FloatArray, fast_text: str, turn_index: int) -> None:
-        if "beam_size" not in _parameters(self.transcriber.transcribe):
+        """Queue the second pass over a turn; it runs when the call is quiet (``_revise_loop``)."""
+        parameters = _parameters(self.transcriber.transcribe)
+        if "beam_size" not in parameters:
             return
         loop = self._loop
         engine: Any = self.transcriber
+        options: dict[str, Any] = {"hotwords": self._hotwords(), "beam_size": 5}
+        if "retry_suspect" in parameters:
+            options["retry_suspect"] = False
 
         def work() -> None:
             try:
-                better = engine.transcribe(
-                    audio, language=self.language, hotwords=self._hotwords(), beam_size=5
-                )
+                better = engine.transcribe(audio, language=self.language, **options)
             except NoSpeechError:
                 return
             except Exception:
@@ -1045,22 +1206,51 @@ class VoiceCall:
                 event = {"type": "revised", "text": text, "turn": turn_index}
                 loop.call_soon_threadsafe(self._events.put_nowait, event)
 
-        self.revisions.append(_revisions.submit(work))
+        future: Future[Any] = Future()
+        self.revisions.append(future)
+        self._revise_queue.append((work, future))
+        if self._reviser is None or self._reviser.done():
+            self._reviser = asyncio.ensure_future(self._revise_loop())
+
+    def _quiet_now(self) -> bool:
+        """Nobody is talking and no reply is being made: background work may run."""
+        return self._turn is None and not self._replying.locked() and not self._speaking_reply
+
+    async def _revise_loop(self) -> None:
+        """Run the queued second passes one by one, each only while the call is quiet.
+
+        They share Whisper's lock with the turn being heard, so one started as the rep
+        begins to speak delays that turn's text; one that has not started waits. After the
+        call (closed or ended) the rest still run, for the record.
+        """
+        while self._revise_queue:
+            if not (self._closed or self.ended) and not self._quiet_now():
+                await asyncio.sleep(0.05)
+                continue
+            work, future = self._revise_queue.pop(0)
+            try:
+                await asyncio.wrap_future(_revisions.submit(work))
+            finally:
+                future.set_result(None)
 
     def _prefetch(self, profile: Any) -> None:
-        """Queue the pieces of the customer's likely lines, most likely first.
+        """Queue the pieces of the customer's likely lines: every first piece, then the rest.
 
-        They are made one at a time, only while the rep is silent and no reply is being
-        made: a Mandarin persona's likely lines take Kokoro about 40 s of CPU, which would
-        otherwise slow the recogniser down while the rep talks.
+        Only a line's first piece decides when the customer starts to speak (the rest is
+        made while it plays), so the first pieces of all the likely lines, most likely first,
+        come before the second piece of any. They are made one at a time, only while the rep
+        is silent and no reply is being made: a Mandarin persona's likely lines take Kokoro
+        about 40 s of CPU, which would otherwise slow the recogniser down while the rep talks.
         """
         if self.wiring != "live":
             return
-        pieces: list[str] = []
+        firsts: list[str] = []
+        rest: list[str] = []
         for line in list(getattr(profile, "likely_replies", None) or []):
-            for piece in speech_pieces(line, self.language):
-                if piece not in pieces and piece not in self._prefetched:
-                    pieces.append(piece)
+            for index, piece in enumerate(speech_pieces(line, self.language)):
+                if piece not in firsts and piece not in rest and piece not in self._prefetched:
+                    (rest if index else firsts).append(piece)
+        pieces = firsts + rest
         self._prefetch_queue = pieces
         if pieces and (self._prefetcher is None or self._prefetcher.done()):
             self._prefetcher = asyncio.ensure_future(self._prefetch_loop())
@@ -1068,7 +1258,7 @@ class VoiceCall:
     async def _prefetch_loop(self) -> None:
         voice = getattr(self.profile, "persona_voice", None)
         while self._prefetch_queue and not self._closed and not self.ended:
-            if self._turn is not None or self._replying.locked() or self._speaking_reply:
+            if not self._quiet_now():
                 await asyncio.sleep(0.05)
                 continue
             piece = self._prefetch_queue.pop(0)

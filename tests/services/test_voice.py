@@ -283,7 +283,7 @@ def test_a_question_ends_the_turn_sooner_than_a_half_sentence(tmp_path):
         collector = asyncio.ensure_future(_drain(call))
         await call.start()
         await call.feed(pcm(np.concatenate([silence(0.3), speech(*freqs), silence(0.26)])))
-        for part in call._turn.parts:  # let the recogniser catch up, as real time would
+        for part in call._turn.finished():  # let the recogniser catch up, as real time would
             await asyncio.wrap_future(part.future)
         for _ in range(60):
             await call.feed(pcm(silence(0.032)))
@@ -297,6 +297,64 @@ def test_a_question_ends_the_turn_sooner_than_a_half_sentence(tmp_path):
     ending = Endpointing()
     assert question == pytest.approx(ending.question["en"], abs=0.04)
     assert half == pytest.approx(ending.open["en"], abs=0.04)
+
+
+class LengthTranscriber(PitchTranscriber):
+    """Also notes how much audio each call was given."""
+
+    def __init__(self):
+        super().__init__()
+        self.seconds: list[float] = []
+
+    def transcribe(self, audio, *, language=None, hotwords=(), beam_size=None):
+        self.seconds.append(round(np.asarray(audio).size / RATE, 2))
+        return super().transcribe(audio, language=language, hotwords=hotwords, beam_size=beam_size)
+
+
+def test_each_pause_hears_the_turn_so_far_and_the_last_job_covers_it_all(tmp_path):
+    practice = StubPractice()
+    stt = LengthTranscriber()
+    call = make_call(practice, tmp_path, transcriber=stt, revise=False)
+    # "hello" and "and" with a 0.25 s pause between: a job at the pause, then one at the end.
+    turn = np.concatenate([speech(800), silence(0.25), speech(900)])
+    run(converse(call, silence(0.5), turn, silence(1.5)))
+    assert practice.turns[0]["text"] == "hello and"  # each word once
+    assert practice.turns[0]["meta"]["parts"] == 1 and practice.turns[0]["meta"]["jobs"] >= 2
+    assert stt.seconds[-1] >= 0.3 + turn.size / RATE - 0.1  # the whole turn, pre-roll included
+
+
+def test_a_long_stretch_is_kept_and_the_next_job_starts_after_it(tmp_path):
+    practice = StubPractice()
+    stt = LengthTranscriber()
+    ending = Endpointing(commit_s={"en": 0.5, "zh": 0.5})
+    call = make_call(practice, tmp_path, transcriber=stt, endpointing=ending, revise=False)
+    turn = np.concatenate([speech(800), silence(0.25), speech(900), silence(0.25), speech(600)])
+    run(converse(call, silence(0.5), turn, silence(1.5)))
+    assert practice.turns[0]["text"] == "hello and good"
+    assert practice.turns[0]["meta"]["parts"] == 3
+    assert max(stt.seconds) < turn.size / RATE  # no job heard the whole turn again
+
+
+def test_the_second_pass_waits_while_the_rep_is_speaking(tmp_path):
+    practice = StubPractice()
+    stt = PitchTranscriber()
+    call = make_call(practice, tmp_path, transcriber=stt)
+
+    async def scenario():
+        collector = asyncio.ensure_future(_drain(call))
+        await call.start()
+        call._turn = object()  # the rep has started the next turn
+        call._revise(speech(800), "hello", 1)
+        await asyncio.sleep(0.3)
+        waited = 5 not in stt.calls
+        call._turn = None
+        await asyncio.wrap_future(call.revisions[0])
+        await call.close()
+        await collector
+        return waited
+
+    assert run(scenario()) is True
+    assert stt.calls == [5] and practice.revised == {1: "Hello"}
 
 
 async def _drain(call):
@@ -414,6 +472,7 @@ def test_naive_wiring_waits_a_fixed_pause_and_sends_the_reply_whole(tmp_path):
         ("We help teams like yours and", "en", "open"),
         ("so we", "en", "open"),
         ("请问现在方便说话吗", "zh", "question"),
+        ("您的头发是从什么时候开始掉的,主要是哪个位置。", "zh", "question"),  # Whisper's 。
         ("我是新航道的王老师。", "zh", "complete"),
         ("我理解价格是个问题不过我们可以先安排一节试听课", "zh", "complete"),
         ("因为我们的课程", "zh", "complete"),
@@ -426,12 +485,59 @@ def test_how_the_words_end(text, language, ending):
 
 
 def test_a_long_first_sentence_is_cut_at_a_comma_so_the_voice_starts_sooner():
-    assert speech_pieces("您好，我是新航道的王老师，请问现在方便说话吗？我们聊聊。", "zh") == [
-        "您好，我是新航道的王老师，",
-        "请问现在方便说话吗？",
+    assert speech_pieces("嗯，可是我还不确定，就是想先了解一下。我们聊聊。", "zh") == [
+        "嗯，可是我还不确定，",  # "嗯，" alone is too short a first piece
+        "就是想先了解一下。",
         "我们聊聊。",
     ]
+    assert speech_pieces("十二块一个单位？人家那边八块。", "zh") == [
+        "十二块一个单位？",  # short enough to say whole
+        "人家那边八块。",
+    ]
     assert speech_pieces("Sure. Go ahead.", "en") == ["Sure.", "Go ahead."]
+    long = "Account notes are half in McLeod and half in people's heads, and nobody knows which."
+    assert speech_pieces(long, "en") == [
+        "Account notes are half in McLeod and half in people's heads,",
+        "and nobody knows which.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "执业许可证面诊的时候我要看到。",
+        "另外一家跟我说发际线一口价一万五，单位不限？",
+        "我不是来跟你聊天的，你就说。",
+    ],
+)
+def test_a_mandarin_first_piece_is_a_few_words_at_most(sentence):
+    head, *rest = speech_pieces(sentence, "zh")
+    content = [c for c in head if "\u4e00" <= c <= "\u9fff"]
+    assert 3 <= len(content) <= 10 and rest and head + "".join(rest) == sentence
+    assert not head.endswith("的") and not rest[0].startswith("的")
+
+
+def test_first_pieces_of_every_likely_line_are_made_before_the_rest(tmp_path):
+    lines = [
+        "我之前在养发馆被坑过一万多，你们跟那种有什么区别？",
+        "嗯，可是我还不确定，就是想先了解一下。",
+    ]
+    practice = StubPractice(likely=lines)
+    call = make_call(practice, tmp_path)
+    call.language = "zh"
+
+    async def queued():
+        call._prefetch(practice.voice_profile("s1", actor="rep"))
+        queue = list(call._prefetch_queue)
+        call._closed = True  # stop before anything is made
+        await call._prefetcher
+        return queue
+
+    queue = run(queued())
+    firsts = [speech_pieces(line, "zh")[0] for line in lines]
+    assert queue[:2] == firsts and set(queue[2:]) == {
+        p for line in lines for p in speech_pieces(line, "zh")[1:]
+    }
 
 
 # -- with the real practice service -----------------------------------------------------------

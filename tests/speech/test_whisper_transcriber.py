@@ -167,3 +167,31 @@ def test_hotwords_that_leave_whisper_no_room_are_capped_then_dropped(monkeypatch
     capped, dropped = model.hotwords
     assert capped and len(" " + capped) <= adapter.HOTWORD_TOKENS and dropped is None
     assert capped.split(" ") == terms[: len(capped.split(" "))]  # whole terms, first ones first
+
+
+class UnsureModel(OverflowingModel):
+    """Every pass comes back very unsure: the adapter would redo it the standard way."""
+
+    def transcribe(self, samples, *, language, hotwords=None, **options):
+        self.hotwords.append(hotwords)
+        segment = seg("您好", [("您", 0.1, 0.3, 0.9), ("好", 0.3, 0.5, 0.9)])
+        segment.start, segment.end = 0.1, 0.5
+        segment.compression_ratio, segment.avg_logprob = 1.0, -1.5
+        return iter([segment]), None
+
+
+def test_a_second_pass_can_refuse_to_redo_a_suspect_result(monkeypatch):
+    import threading
+
+    from coach.backends import whisper_transcriber as adapter
+
+    model = UnsureModel()
+    loaded = adapter._Loaded(model=model, lock=threading.Lock(), warmed=True)
+    monkeypatch.setattr(adapter, "load_model", lambda *a, **k: loaded)
+    transcriber = WhisperTranscriber()
+    speech = (0.3 * np.sin(np.arange(16000) / 5)).astype(np.float32)
+    assert transcriber.transcribe(speech, language="zh").text == "您好"
+    assert len(model.hotwords) == 2 and transcriber.last_fallback  # redone the standard way
+    with pytest.raises(NoSpeechError, match="looked wrong"):
+        transcriber.transcribe(speech, language="zh", retry_suspect=False)
+    assert len(model.hotwords) == 3  # one quick pass, not redone
