@@ -24,10 +24,17 @@ language and wiring:
 - turns stored in the database (rep turns of each session) against the turns spoken, and the
   rep bubbles the page shows.
 
-Bounded: every wait has a limit, only 127.0.0.1, and the server is stopped at the end.
-Writes bench/results/voice.json.
+The server keeps its speech cache between calls (as a running server does: a persona's lines
+made for one call serve the next); ``--cold`` restarts it before each round instead, so each
+live call has only what it synthesised ahead itself. The server-side table (from the voice
+protocol's ``timing`` event) says where the time went and whether the first piece of each
+answer had been made ahead.
 
-Usage: python -m bench.voice_bench [--calls N] [--turns N] [--languages en,zh] [--wirings live,naive]
+Bounded: every wait has a limit, only 127.0.0.1, and the server is stopped at the end.
+Writes bench/results/voice.json (``--cold``: voice-cold.json).
+
+Usage: python -m bench.voice_bench [--calls N] [--turns N] [--languages en,zh]
+       [--wirings live,naive] [--cold]
 """
 
 from __future__ import annotations
@@ -180,6 +187,7 @@ class CallResult:
     errors: list[str] = field(default_factory=list)
     peak_rss_mb: float | None = None
     timings: list[dict[str, Any]] = field(default_factory=list)
+    trace: list[list[Any]] = field(default_factory=list)
     wall_s: float = 0.0
     failed: str | None = None
 
@@ -243,7 +251,7 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = folder / "serve.log"
 
-    def start(self, *, timeout_s: float = 120.0) -> None:
+    def init(self) -> None:
         subprocess.run(
             [sys.executable, "-m", "coach.cli", "init"],
             env=self.env,
@@ -251,7 +259,11 @@ class Server:
             capture_output=True,
             timeout=300,
         )
-        log = self.log_path.open("wb")
+
+    def start(self, *, timeout_s: float = 120.0) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -346,13 +358,15 @@ def _loud_ends(runs: list[list[float]], gap_ms: float = 1500.0) -> list[tuple[fl
 
 
 def _hook_latencies(bench: dict[str, Any]) -> list[float]:
-    """End of each utterance -> the first reply source scheduled after it (seconds)."""
+    """End of each utterance -> the first reply source scheduled after it (seconds).
+
+    A reply that only came after the rep's next line began still counts, from its own line:
+    late answers are not dropped from the figures.
+    """
     starts = sorted(s["at"] for s in bench.get("starts", []))
-    utterances = _loud_ends(bench.get("runs", []))
     out = []
-    for index, (_, end) in enumerate(utterances):
-        limit = utterances[index + 1][0] if index + 1 < len(utterances) else float("inf")
-        after = [s for s in starts if end < s < limit]
+    for _, end in _loud_ends(bench.get("runs", [])):
+        after = [s for s in starts if s > end]
         if after:
             out.append(round((after[0] - end) / 1000, 3))
     return out
@@ -432,6 +446,12 @@ def run_call(
             ]
             result.hook_s = _hook_latencies(bench)
             result.timings = list(bench.get("timings", []))
+            opened = bench.get("micOpened") or 0.0
+            result.trace = [
+                [round((e["t"] - opened) / 1000, 2), e.get("type"), e.get("state") or e.get("code")]
+                for e in bench.get("events", [])
+                if e.get("type") in ("state", "heard", "customer", "error", "ended", "turn_done")
+            ]
             result.replies = len(times)
             result.errors = [
                 str(e.get("code")) for e in bench.get("events", []) if e.get("type") == "error"
@@ -489,6 +509,14 @@ def summarise(calls: list[CallResult], language: str, wiring: str) -> dict[str, 
         return _median([float(t[key]) for t in timings if isinstance(t.get(key), int | float)])
 
     cached = [t["first_cached"] for t in timings if isinstance(t.get("first_cached"), bool)]
+    # The page's figures, split by whether the reply's first piece had been made ahead.
+    split: dict[bool, list[float]] = {True: [], False: []}
+    for c in mine:
+        flags = [t.get("first_cached") for t in c.timings]
+        if len(flags) == len(c.hook_s):
+            for flag, value in zip(flags, c.hook_s, strict=True):
+                if isinstance(flag, bool):
+                    split[flag].append(value)
     server = {
         "pause_s": part("decided_pause_s"),
         "transcribed_s": part("transcribed_s"),
@@ -497,6 +525,8 @@ def summarise(calls: list[CallResult], language: str, wiring: str) -> dict[str, 
         "synth_first_s": part("synth_first_s"),
         "latency_s": part("latency_s"),
         "first_piece_cached": f"{sum(cached)}/{len(cached)}" if cached else None,
+        "hook_p50_first_piece_cached_s": _median(split[True]),
+        "hook_p50_first_piece_made_after_s": _median(split[False]),
     }
     return {
         "calls": len(mine),
@@ -529,6 +559,12 @@ def main() -> int:
     parser.add_argument("--languages", default="en,zh")
     parser.add_argument("--wirings", default="live,naive")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="restart coach serve before each round: the speech cache starts empty, so each "
+        "live call has only what it synthesised ahead itself (no throwaway calls)",
+    )
     options = parser.parse_args()
     if not Path(CHROMIUM).exists():
         print("voice bench skipped: Chromium is not installed at /usr/bin/chromium")
@@ -549,24 +585,35 @@ def main() -> int:
     try:
         voices = {lang: rep_wav(lang, turns, folder) for lang in languages}
         warm_one = {lang: rep_wav(lang, 1, folder) for lang in languages}
-        server.start()
-        warm_s = server.wait_quiet()
-        warm_peak = server.status_kb("VmHWM")
-        print(
-            f"server up on {server.url}; warm-up took {warm_s:.0f} s; "
-            f"RSS {(server.status_kb('VmRSS') or 0) / 1024:.0f} MB"
-        )
-        for lang in languages:  # a throwaway call each: the first page, socket and turn
-            throwaway = run_call(server, lang, "live", *warm_one[lang], -1)
-            print(f"throwaway {lang} call: {throwaway.hook_s} {throwaway.failed or ''}")
+        server.init()
+        warm_peak = 0
         for index in range(options.calls):
+            if index == 0 or options.cold:
+                server.stop()
+                server.start()
+                warm_s = server.wait_quiet()
+                warm_peak = max(warm_peak, server.status_kb("VmHWM") or 0)
+                print(
+                    f"server up on {server.url}; warm-up took {warm_s:.0f} s; "
+                    f"RSS {(server.status_kb('VmRSS') or 0) / 1024:.0f} MB"
+                )
+            if index == 0 and not options.cold:
+                for lang in languages:  # a throwaway call each: the first page, socket, turn
+                    throwaway = run_call(server, lang, "live", *warm_one[lang], -1)
+                    print(f"throwaway {lang} call: {throwaway.hook_s} {throwaway.failed or ''}")
             for lang in languages:
                 for wiring in wirings:
                     call = run_call(server, lang, wiring, *voices[lang], index)
                     if call.session_id:
-                        call.stored, call.scenario_id, call.ended_by = stored_turns(
-                            server.db(), call.session_id
-                        )
+                        # A turn heard just before the page closed is still being stored.
+                        deadline = time.monotonic() + 30
+                        while True:
+                            call.stored, call.scenario_id, call.ended_by = stored_turns(
+                                server.db(), call.session_id
+                            )
+                            if call.stored >= call.spoken or time.monotonic() > deadline:
+                                break
+                            time.sleep(1.0)
                     calls.append(call)
                     print(
                         f"  call {index + 1} {lang} {wiring:5}: hook {call.hook_s} page {call.page_s} "
@@ -579,6 +626,9 @@ def main() -> int:
         overall_peak = max([warm_peak or 0] + [int((c.peak_rss_mb or 0) * 1024) for c in calls])
     finally:
         server.stop()
+        if any(c.stored is not None and c.stored < c.spoken for c in calls):
+            print("a turn was lost; the server's log ends:")
+            print(server.log_path.read_text(errors="replace")[-3000:])
         if not options.keep:
             shutil.rmtree(folder, ignore_errors=True)
     load_after = os.getloadavg()
@@ -625,7 +675,7 @@ def main() -> int:
     )
     print(
         f"{'language':<9}{'wiring':<7}{'pause':>7}{'heard':>7}{'answered':>10}{'sent':>7}{'synth 1st':>11}"
-        f"{'server total':>14}{'cached 1st':>12}"
+        f"{'server total':>14}{'cached 1st':>12}{'p50 cached':>12}{'p50 made after':>16}"
     )
     for lang in languages:
         for wiring in wirings:
@@ -634,6 +684,8 @@ def main() -> int:
                 f"{lang:<9}{wiring:<7}{_fmt(m['pause_s']):>7}{_fmt(m['transcribed_s']):>7}"
                 f"{_fmt(m['answered_s']):>10}{_fmt(m['first_audio_s']):>7}{_fmt(m['synth_first_s']):>11}"
                 f"{_fmt(m['latency_s']):>14}{m['first_piece_cached'] or '-':>12}"
+                f"{_fmt(m['hook_p50_first_piece_cached_s']):>12}"
+                f"{_fmt(m['hook_p50_first_piece_made_after_s']):>16}"
             )
     print(
         f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}; "
@@ -648,12 +700,13 @@ def main() -> int:
                     f"ended by the customer {row['ended_by_customer']}"
                 )
     path = write_results(
-        "voice",
+        "voice-cold" if options.cold else "voice",
         {
             "measured": "end of the rep's speech (last loud microphone frame) -> scheduled start of the first customer audio sample, in the page",
             "headline": "hook (init script: ScriptProcessor tap on the microphone stream + AudioBufferSourceNode.prototype.start)",
             "targets_s": targets,
             "calls_per_config": options.calls,
+            "cold": options.cold,
             "turns_per_call": turns,
             "load_before": [round(x, 2) for x in load_before],
             "load_after": [round(x, 2) for x in load_after],

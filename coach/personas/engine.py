@@ -58,6 +58,34 @@ _FILLER_REPLIES = {
 }
 
 
+def fill_line(line: str, persona: Persona, scenario: Scenario) -> str:
+    """A persona line with its ``{fact}`` placeholders filled from the scenario and persona."""
+    facts = {**scenario.facts, "company": persona.company, "name": persona.name}
+
+    def replace(match: re.Match[str]) -> str:
+        return str(facts.get(match.group(1), match.group(0)))
+
+    return re.sub(r"\{([a-z_]+)\}", replace, line)
+
+
+def spoken_lines(persona: Persona, scenario: Scenario) -> dict[str, list[str]]:
+    """Every line the built-in customer may say in this scenario, filled in, by the rep's move.
+
+    Besides the persona's responses: ``objections`` (raised and resolved lines), ``agree``
+    and ``hang_up``. The voice channel synthesises them ahead.
+    """
+    def fill(line: str) -> str:
+        return fill_line(line, persona, scenario)
+
+    bank = {move: [fill(line) for line in lines] for move, lines in persona.responses.items()}
+    bank["objections"] = [
+        fill(line) for o in persona.objections for line in [*o.lines, *o.resolved_lines]
+    ]
+    bank["agree"] = [fill(line) for line in persona.agree_when.lines]
+    bank["hang_up"] = [fill(line) for line in persona.hang_up_when.lines]
+    return bank
+
+
 @dataclass
 class PersonaState:
     """Everything the persona remembers about the call; saved with the session after each turn."""
@@ -131,12 +159,7 @@ class BuiltinPersona:
         )
 
     def _fill(self, line: str) -> str:
-        facts = {**self.scenario.facts, "company": self.persona.company, "name": self.persona.name}
-
-        def replace(match: re.Match[str]) -> str:
-            return facts.get(match.group(1), match.group(0))
-
-        return re.sub(r"\{([a-z_]+)\}", replace, line)
+        return fill_line(line, self.persona, self.scenario)
 
     def _pick(self, candidates: list[str], rep_text: str) -> str | None:
         """A line not used before and not an echo of the rep, chosen by the seeded RNG."""

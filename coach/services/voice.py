@@ -7,13 +7,14 @@ rep's audio and forwards what ``VoiceCall.events`` yields. A call runs like this
    file inside faster-whisper, run through onnxruntime with its state kept between windows,
    about 0.2 ms a window) when it is installed, else a loudness detector. A turn starts after
    two speech windows, with 0.3 s of audio before them, so its first syllable is kept.
-2. **Transcription while the rep talks.** At every pause of ``speculate_s`` (0.15 s) the
-   turn so far is transcribed in the background (greedy, no word times), by the end of the
-   pause that ends the turn its text is usually known. If the rep goes on, the next pause
-   transcribes the longer stretch again (a queued job that is out of date is skipped); a
-   stretch is kept for good only once it is ``commit_s`` long (3 s English, 12 s Mandarin:
-   Whisper base mishears short Mandarin stretches, and a short clip costs it about as much
-   as a 10 s one), so the last job covers the end of the turn with its context.
+2. **Transcription while the rep talks.** At every pause of ``speculate_s`` (0.15 s) what is
+   not committed of the turn is transcribed in the background (greedy, no word times): by
+   the end of the pause that ends the turn its text is usually known. If the rep goes on,
+   the next pause transcribes the longer stretch again (a queued job that is out of date is
+   skipped); a stretch is committed (kept, and its text given to Whisper as the prompt of
+   what follows) once it is ``commit_s`` long, 3 s English, 6 s Mandarin: Whisper base
+   mishears short Mandarin stretches heard alone, a short clip costs it nearly as much as a
+   10 s one, and the last job, the one waited for, stays short.
 3. **End of turn.** A fixed pause threshold cannot tell a turn's end from a pause inside
    it: Piper's own speech pauses 0.3-0.6 s at commas and between sentences (Kokoro's Mandarin
    up to 0.9 s). So the threshold depends on what was said: a question ends a turn after a
@@ -30,8 +31,9 @@ rep's audio and forwards what ``VoiceCall.events`` yields. A call runs like this
    session's ``started_at``), so they go on across reconnects. The turn's audio is kept as a
    16 kHz WAV under ``<data_dir>/audio/<session_id>/`` for the scorecard, and a slower, more
    accurate pass (Whisper beam 5 over the whole turn, with the scenario's terms) may replace
-   the stored text. It waits until the rep is silent and no reply is being made, and is not
-   redone the standard way when it looks wrong (it is then dropped): Whisper holds one
+   the stored text. It waits until the rep is silent, no reply is being made and nothing
+   is left to synthesise ahead (ending the call runs what is left before scoring), and is
+   not redone the standard way when it looks wrong (it is then dropped): Whisper holds one
    lock, and a 9 s second pass over a long Mandarin turn once held up the next turn's
    transcription for 2 s.
 
@@ -81,8 +83,12 @@ WINDOW_S = WINDOW / SAMPLE_RATE
 PRE_ROLL_S = 0.3
 ONSET_WINDOWS = 2
 NAIVE_PAUSE_S = 0.8
+PROMPT_CHARS = 120
+"""Text of the turn so far given to Whisper before a stretch (its prompt holds 223 tokens)."""
 SPEECH_FOR_A_SECOND_LOOK_S = 1.0
 """A turn with this much speech whose quick passes heard nothing sure is transcribed again."""
+DRAIN_REVISIONS_S = 20.0
+"""How long ending a call waits for the second passes still to run, so the score has them."""
 FEED_GAP_S = 0.5
 """A pause longer than this between two pieces of microphone audio is time the page sent none."""
 """The naive wiring's fixed pause: the shortest that does not cut Piper's own turns."""
@@ -240,10 +246,12 @@ class Endpointing:
     """
 
     speculate_s: float = 0.15
-    commit_s: dict[str, float] = field(default_factory=lambda: {"en": 3.0, "zh": 12.0})
-    """A stretch of a turn this long is kept as it was heard and the next one starts after it
-    (``_Turn``); shorter, it is heard again with what follows. Whisper base mishears short
-    Mandarin stretches (two seconds alone: "JK1T 品修剃面"; in its turn: "这个问题平时对您的工作")."""
+    commit_s: dict[str, float] = field(default_factory=lambda: {"en": 3.0, "zh": 6.0})
+    """A stretch of a turn this long is kept as it was heard and the next one starts after it,
+    with its text as Whisper's prompt (``_Turn``); shorter, it is heard again with what
+    follows. Whisper base mishears short Mandarin stretches heard alone (2.75 s at the start
+    of a turn: "JK1T 品修剃面"; in its turn: "这个问题平时对您的工作"), and the last job of a
+    10 s Mandarin turn heard whole took 0.9 s where its last 2.4 s after 7.6 s took 0.3 s."""
     question: dict[str, float] = field(default_factory=lambda: {"en": 0.35, "zh": 0.4})
     complete: dict[str, float] = field(default_factory=lambda: {"en": 0.6, "zh": 0.9})
     open: dict[str, float] = field(default_factory=lambda: {"en": 0.9, "zh": 1.1})
@@ -322,11 +330,13 @@ class _Turn:
 
     def __init__(
         self,
-        transcribe: Callable[[FloatArray], Transcription | None] | None,
+        transcribe: Callable[[FloatArray, str], Transcription | None] | None,
         pool: ThreadPoolExecutor,
         start_sample: int,
         commit_s: float = 3.0,
+        language: str = "en",
     ):
+        self.language = language
         self.transcribe = transcribe
         self.pool = pool
         self.commit = int(commit_s * SAMPLE_RATE)
@@ -379,7 +389,9 @@ class _Turn:
         if part.superseded and not part.keep:
             return None
         assert self.transcribe is not None
-        return self.transcribe(audio)
+        # The committed parts ran before this job in the same worker: their text is the
+        # context the stretch follows (Whisper's prompt).
+        return self.transcribe(audio, self.text_so_far(self.language, committed_only=True))
 
     def finished(self) -> list[_Part]:
         """The jobs whose texts make the turn: the committed parts, then the candidate."""
@@ -393,9 +405,9 @@ class _Turn:
         """Whether everything up to the last speech has been transcribed."""
         return not self.has_new_speech and all(p.future.done() for p in self.finished())
 
-    def text_so_far(self, language: str) -> str:
+    def text_so_far(self, language: str, *, committed_only: bool = False) -> str:
         texts = []
-        for part in self.finished():
+        for part in self.parts if committed_only else self.finished():
             if part.future.done() and part.future.exception() is None:
                 result = part.future.result()
                 if result is not None and result.text.strip():
@@ -452,10 +464,10 @@ class _Heard:
 ZH_FIRST_MAX = 8
 """Characters (punctuation aside) of a Mandarin reply's first piece, at most, when cut.
 
-Kokoro takes about 0.4 s a second of Mandarin on two cores and is roughly linear in the
-length of what it is given: a whole first clause (13-20 characters is common in the
-personas' lines) kept the customer silent 1-3 s. Eight characters are about 1.7 s of speech,
-long enough for the rest of the sentence to be made while they play.
+Kokoro's time grows with what it is given (measured on the two-core machine, load 3-4:
+0.4 s for "嗯，", 1.2 s for 4 characters, 2.1 s for 7, 4.0 s for 13), and a whole first
+clause (13-20 characters is common in the personas' lines) kept the customer silent 2-3 s.
+Eight characters are about 1.7 s of speech, during which the rest is made.
 """
 ZH_FIRST_MIN = 3
 EN_FIRST_MAX = 60
@@ -556,6 +568,49 @@ def _zh_words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z0-9.%]+|.", text)
 
 
+OPENING_ANSWERS = ("greeting", "self_intro")
+"""What a customer answers a rep's first words from."""
+BANK_ORDER = (
+    "needs_question",
+    "pitch",
+    "objections",
+    "price",
+    "proof",
+    "objection_answer",
+    "next_step",
+    "agree",
+    "unknown",
+    "small_talk",
+    "off_topic",
+    "rude",
+    "hang_up",
+)
+
+
+def prefetch_order(
+    likely: Sequence[str], bank: dict[str, list[str]], language: str, *, opening: bool
+) -> list[str]:
+    """The pieces to synthesise ahead, in order, each once.
+
+    Only a line's first piece decides when the customer starts to speak (the rest is made
+    while it plays), so first pieces come first: of the likely lines (the practice service's
+    order), then of the persona's whole bank (the answers to a greeting first while the rep
+    has not spoken yet, then by how often a move comes up), then the likely lines' rest.
+    """
+    moves = [*OPENING_ANSWERS, *BANK_ORDER] if opening else [*BANK_ORDER, *OPENING_ANSWERS]
+    others = [line for move in moves for line in bank.get(move, [])]
+    others += [line for move, lines in bank.items() if move not in moves for line in lines]
+    firsts: list[str] = []
+    rest: list[str] = []
+    for line in likely:
+        pieces = speech_pieces(line, language)
+        firsts += pieces[:1]
+        rest += pieces[1:]
+    for line in others:
+        firsts += speech_pieces(line, language)[:1]
+    return list(dict.fromkeys(piece for piece in [*firsts, *rest] if piece.strip()))
+
+
 # -- the call -----------------------------------------------------------------------------------
 
 
@@ -634,8 +689,11 @@ class VoiceCall:
         self._prefetch_queue: list[str] = []
         self._prefetched: set[str] = set()
         self._prefetcher: asyncio.Future[None] | None = None
+        self._bank: dict[str, list[str]] = {}
         self._revise_queue: list[tuple[Callable[[], None], Future[Any]]] = []
         self._reviser: asyncio.Future[None] | None = None
+        self._prefetching = False
+        self._draining = False
         self.ended = False
         self._first_piece: dict[str, Any] = {}
         self.marks: list[dict[str, Any]] = []
@@ -655,7 +713,8 @@ class VoiceCall:
         )
         self.profile = profile
         self.language = "zh" if profile.language == "zh" else "en"
-        self._clock_offset_s = await asyncio.to_thread(self._call_age_s)
+        view = await asyncio.to_thread(self._view)
+        self._clock_offset_s = _call_age_s(view)
         await self._put(
             {
                 "type": "ready",
@@ -676,6 +735,8 @@ class VoiceCall:
         if self.greet and profile.opening:
             await self._put({"type": "customer", "text": profile.opening, "opening": True})
             self._spawn(self._speak_reply(profile.opening, turn=None))
+        if self.wiring == "live":
+            self._bank = await asyncio.to_thread(self._persona_bank, view)
         self._prefetch(profile)
 
     async def feed(self, pcm16: bytes) -> None:
@@ -833,18 +894,24 @@ class VoiceCall:
         start = self._received - WINDOW * (len(self._recent))
         transcribe = self._transcribe_stretch if self.wiring == "live" else None
         code = "zh" if self.language == "zh" else "en"
-        turn = _Turn(transcribe, self._stt, max(0, start), self.endpointing.commit_s[code])
+        turn = _Turn(
+            transcribe, self._stt, max(0, start), self.endpointing.commit_s[code], self.language
+        )
         turn.clock_s = self._clock_s(max(0, start))
         return turn
 
-    def _transcribe_stretch(self, audio: FloatArray) -> Transcription | None:
+    def _transcribe_stretch(self, audio: FloatArray, before: str = "") -> Transcription | None:
         """One stretch of a turn, greedy and without word times (only its text is used).
 
-        No hotwords here: on a short Mandarin stretch they made Whisper invent text for
-        3-4 s instead of 0.3 s; the second pass, over the whole turn, has them.
+        ``before``: the text of the turn before this stretch, given to Whisper as its prompt
+        (a stretch after a committed one is short: the words before it help). No hotwords
+        here: on a short Mandarin stretch they made Whisper invent text for 3-4 s instead of
+        0.3 s; the second pass, over the whole turn, has them.
         """
         parameters = _parameters(self.transcriber.transcribe)
         options: dict[str, Any] = {"language": self.language}
+        if before and "initial_prompt" in parameters:
+            options["initial_prompt"] = before[-PROMPT_CHARS:]
         if "word_timestamps" in parameters:
             options["word_timestamps"] = False
         if "retry_suspect" in parameters:
@@ -860,25 +927,45 @@ class VoiceCall:
         """Seconds since the call started at ``sample`` of this connection's stream."""
         return self._clock_offset_s + self._gap_s + (sample + self._skipped) / SAMPLE_RATE
 
-    def _call_age_s(self) -> float:
-        """How long ago the call started (its session's ``started_at``); 0 when unknown.
-
-        Turn times count from there, so they go on where they were after a reconnect instead
-        of starting again from the new connection.
-        """
+    def _view(self) -> Any:
+        """The session as the practice service shows it (None when it cannot say)."""
         view = getattr(self.practice, "view", None)
         if view is None:
-            return 0.0
+            return None
         try:
-            started = view(self.session_id, actor=self.actor).started_at
-        except Exception:  # the times are a nicety: a turn must never fail for them
-            log.warning("could not read when session %s started", self.session_id, exc_info=True)
-            return 0.0
-        if not isinstance(started, datetime):
-            return 0.0
-        if started.tzinfo is None:
-            started = started.replace(tzinfo=UTC)
-        return max(0.0, round((datetime.now(UTC) - started).total_seconds(), 3))
+            return view(self.session_id, actor=self.actor)
+        except Exception:  # what it is used for is a nicety: a call must never fail for it
+            log.warning("could not read session %s", self.session_id, exc_info=True)
+            return None
+
+    def _persona_bank(self, view: Any) -> dict[str, list[str]]:
+        """Every line the session's built-in customer may say, filled in, by the rep's move.
+
+        The likely lines the practice service names are the next few; the customer answers
+        from the persona's whole bank (a greeting is answered from ``greeting`` and
+        ``self_intro``, which are seldom among them). Prefetched after the likely ones, the
+        bank's first pieces make most answers start at once, and stay in the speech cache
+        for the persona's next call. Empty for an LLM customer or a mode without persona.
+        """
+        if view is None or getattr(view, "mode", None) != "freeform":
+            return {}
+        persona_card = getattr(view, "persona", None) or {}
+        if getattr(view, "engine", "builtin") == "llm" or not persona_card.get("id"):
+            return {}
+        runtime = getattr(self.practice, "runtime", None)
+        if runtime is None:
+            return {}
+        try:
+            from coach.personas.engine import spoken_lines
+            from coach.store.repositories import content as content_repo
+
+            with runtime.transaction() as session:
+                persona = content_repo.get_persona(session=session, persona_id=persona_card["id"])
+                scenario = content_repo.get_scenario(session=session, scenario_id=view.scenario_id)
+        except Exception:
+            log.warning("could not read the persona of %s", self.session_id, exc_info=True)
+            return {}
+        return spoken_lines(persona, scenario)
 
     def _hand_over(self, turn: _Turn, ending: str | None, pause: float) -> _Heard:
         self._turn = None
@@ -1179,6 +1266,8 @@ class VoiceCall:
         options: dict[str, Any] = {"hotwords": self._hotwords(), "beam_size": 5}
         if "retry_suspect" in parameters:
             options["retry_suspect"] = False
+        if "word_timestamps" in parameters:
+            options["word_timestamps"] = False  # only the text is stored
 
         def work() -> None:
             try:
@@ -1219,12 +1308,16 @@ class VoiceCall:
     async def _revise_loop(self) -> None:
         """Run the queued second passes one by one, each only while the call is quiet.
 
-        They share Whisper's lock with the turn being heard, so one started as the rep
-        begins to speak delays that turn's text; one that has not started waits. After the
-        call (closed or ended) the rest still run, for the record.
+        Quiet: nobody speaking, no reply being made, and nothing left to synthesise ahead
+        (that is for the next answer; these are for the record). They share Whisper's lock
+        with the turn being heard, and one takes 0.5-6 s on a Mandarin turn, so one started
+        as the rep begins to speak delays that turn's text; one that has not started waits.
+        Ending the call runs the rest before scoring; after a closed connection they still
+        run, for the record.
         """
         while self._revise_queue:
-            if not (self._closed or self.ended) and not self._quiet_now():
+            busy = not self._quiet_now() or self._prefetch_queue or self._prefetching
+            if not (self._closed or self.ended or self._draining) and busy:
                 await asyncio.sleep(0.05)
                 continue
             work, future = self._revise_queue.pop(0)
@@ -1234,25 +1327,22 @@ class VoiceCall:
                 future.set_result(None)
 
     def _prefetch(self, profile: Any) -> None:
-        """Queue the pieces of the customer's likely lines: every first piece, then the rest.
+        """Queue what to synthesise ahead, most useful first (``prefetch_order``).
 
-        Only a line's first piece decides when the customer starts to speak (the rest is
-        made while it plays), so the first pieces of all the likely lines, most likely first,
-        come before the second piece of any. They are made one at a time, only while the rep
-        is silent and no reply is being made: a Mandarin persona's likely lines take Kokoro
-        about 40 s of CPU, which would otherwise slow the recogniser down while the rep talks.
+        They are made one at a time, only while the rep is silent and no reply is being
+        made: a Mandarin persona's lines take Kokoro seconds of CPU each, which would
+        otherwise slow the recogniser down while the rep talks.
         """
         if self.wiring != "live":
             return
-        firsts: list[str] = []
-        rest: list[str] = []
-        for line in list(getattr(profile, "likely_replies", None) or []):
-            for index, piece in enumerate(speech_pieces(line, self.language)):
-                if piece not in firsts and piece not in rest and piece not in self._prefetched:
-                    (rest if index else firsts).append(piece)
-        pieces = firsts + rest
-        self._prefetch_queue = pieces
-        if pieces and (self._prefetcher is None or self._prefetcher.done()):
+        pieces = prefetch_order(
+            list(getattr(profile, "likely_replies", None) or []),
+            self._bank,
+            self.language,
+            opening=not self.marks,
+        )
+        self._prefetch_queue = [p for p in pieces if p not in self._prefetched]
+        if self._prefetch_queue and (self._prefetcher is None or self._prefetcher.done()):
             self._prefetcher = asyncio.ensure_future(self._prefetch_loop())
 
     async def _prefetch_loop(self) -> None:
@@ -1263,6 +1353,7 @@ class VoiceCall:
                 continue
             piece = self._prefetch_queue.pop(0)
             self._prefetched.add(piece)
+            self._prefetching = True
             try:
                 if hasattr(self.synthesizer, "speak_as"):
                     await asyncio.to_thread(self._synthesize, piece, voice)
@@ -1270,6 +1361,8 @@ class VoiceCall:
                     self.synthesizer.prefetch([piece], language=self.language)
             except Exception:  # an optimisation: the line is made again, loudly, if it is said
                 log.warning("could not prefetch %r", piece, exc_info=True)
+            finally:
+                self._prefetching = False
 
     def _prefetch_next(self) -> None:
         if self.wiring != "live":
@@ -1291,6 +1384,11 @@ class VoiceCall:
         async with self._replying:
             if self.ended:
                 return
+            # The scorecard reads the stored text: let the second passes in waiting finish.
+            self._draining = True
+            pending = [asyncio.wrap_future(f) for f in self.revisions if not f.done()]
+            if pending:
+                await asyncio.wait(pending, timeout=DRAIN_REVISIONS_S)
             try:
                 result = await asyncio.to_thread(
                     self.practice.end, self.session_id, actor=self.actor, ended_by="rep"
@@ -1327,6 +1425,20 @@ class VoiceCall:
 
     async def _put(self, event: Event | None) -> None:
         await self._events.put(event)
+
+
+def _call_age_s(view: Any) -> float:
+    """How long ago the call started (its session's ``started_at``); 0 when unknown.
+
+    Turn times count from there, so they go on where they were after a reconnect instead of
+    starting again from the new connection.
+    """
+    started = getattr(view, "started_at", None)
+    if not isinstance(started, datetime):
+        return 0.0
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=UTC)
+    return max(0.0, round((datetime.now(UTC) - started).total_seconds(), 3))
 
 
 def _parameters(function: Any) -> Sequence[str]:

@@ -24,6 +24,7 @@ from coach.services.voice import (
     EnergyDetector,
     VoiceCall,
     classify_ending,
+    prefetch_order,
     speech_pieces,
 )
 from coach.settings import Settings
@@ -323,9 +324,21 @@ def test_each_pause_hears_the_turn_so_far_and_the_last_job_covers_it_all(tmp_pat
     assert stt.seconds[-1] >= 0.3 + turn.size / RATE - 0.1  # the whole turn, pre-roll included
 
 
+class PromptedTranscriber(LengthTranscriber):
+    """Also notes the prompt (the text before the stretch) of each call."""
+
+    def __init__(self):
+        super().__init__()
+        self.prompts: list[str | None] = []
+
+    def transcribe(self, audio, *, language=None, hotwords=(), beam_size=None, initial_prompt=None):
+        self.prompts.append(initial_prompt)
+        return super().transcribe(audio, language=language, hotwords=hotwords, beam_size=beam_size)
+
+
 def test_a_long_stretch_is_kept_and_the_next_job_starts_after_it(tmp_path):
     practice = StubPractice()
-    stt = LengthTranscriber()
+    stt = PromptedTranscriber()
     ending = Endpointing(commit_s={"en": 0.5, "zh": 0.5})
     call = make_call(practice, tmp_path, transcriber=stt, endpointing=ending, revise=False)
     turn = np.concatenate([speech(800), silence(0.25), speech(900), silence(0.25), speech(600)])
@@ -333,6 +346,7 @@ def test_a_long_stretch_is_kept_and_the_next_job_starts_after_it(tmp_path):
     assert practice.turns[0]["text"] == "hello and good"
     assert practice.turns[0]["meta"]["parts"] == 3
     assert max(stt.seconds) < turn.size / RATE  # no job heard the whole turn again
+    assert stt.prompts[-1] == "hello and"  # the committed words lead into the last stretch
 
 
 def test_the_second_pass_waits_while_the_rep_is_speaking(tmp_path):
@@ -540,6 +554,16 @@ def test_first_pieces_of_every_likely_line_are_made_before_the_rest(tmp_path):
     }
 
 
+def test_prefetch_takes_first_pieces_first_and_a_greeting_s_answers_before_the_rep_speaks():
+    likely = ["我之前在养发馆被坑过一万多，你们跟那种有什么区别？"]
+    bank = {"pitch": ["哦……听起来还挺专业的，那具体是怎么弄的？"], "greeting": ["嗯，你好……"]}
+    first, rest = speech_pieces(likely[0], "zh")
+    pitch = speech_pieces(bank["pitch"][0], "zh")[0]
+    hello = speech_pieces(bank["greeting"][0], "zh")[0]
+    assert prefetch_order(likely, bank, "zh", opening=True) == [first, hello, pitch, rest]
+    assert prefetch_order(likely, bank, "zh", opening=False) == [first, pitch, hello, rest]
+
+
 # -- with the real practice service -----------------------------------------------------------
 
 
@@ -607,3 +631,27 @@ def test_turn_times_count_from_the_start_of_the_call_across_reconnects(seeded_ru
     for turn in rep:  # not 0.2 s, as when times counted from the connection
         assert turn["start"] == pytest.approx(120 + 0.2, abs=3)
         assert turn["end"] - turn["start"] == pytest.approx(0.3 + 0.96 - 0.08, abs=0.1)
+
+
+def test_the_customers_whole_bank_is_prefetched_after_the_likely_lines(seeded_runtime, tmp_path):
+    service = PracticeService(seeded_runtime, embedder=FakeEmbedder())
+    session_id = service.start(
+        actor="rep", scenario_id="crm-logistics-discovery", mode="freeform", seed=1
+    ).session_id
+    router = fake_router()
+    call = VoiceCall(
+        service,
+        session_id,
+        actor="rep",
+        settings=seeded_runtime.settings,
+        transcriber=PitchTranscriber(),
+        synthesizer=router,
+        detector=EnergyDetector(),
+        greet=False,
+    )
+    run(converse(call, silence(0.3)))
+    assert call._bank["greeting"] and call._bank["objections"]
+    assert not any("{" in line for lines in call._bank.values() for line in lines)  # filled in
+    made = {text for text, _, _ in router.engine("fake").calls}
+    greeting = speech_pieces(call._bank["greeting"][0], "en")[0]
+    assert greeting in made  # an answer to the rep's first words, ready before they are said
