@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from coach import __version__
 from coach.api.auth import AuthGate, SessionCookies, add_auth_routes, browser_language
+from coach.api.guard import OriginGuard
 from coach.errors import CoachError, NotFoundError, PermissionDenied
 from coach.services import clips, content, media, profile
 from coach.services.practice import PracticeService
@@ -48,6 +49,7 @@ def create_app(
     cookies = SessionCookies(runtime)
     add_auth_routes(app, runtime, cookies)
     app.add_middleware(AuthGate, identify=cookies.username)
+    app.add_middleware(OriginGuard)  # added last, so it runs first: before any identity
 
     def who(request: Request) -> str:
         name = cookies.username(request)

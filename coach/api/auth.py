@@ -19,6 +19,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from coach.api.guard import SignInThrottle, minutes
 from coach.errors import CoachError
 from coach.security import read_token, sign_token
 from coach.services import accounts, profile
@@ -49,6 +50,7 @@ _TEXT = {
         "role": "role",
         "pw": "password",
         "signed_out": "You are signed out.",
+        "too_many": "Too many failed sign-ins. Wait {minutes} min and try again, or ask an admin to reset the password.",
         "other": "中文",
     },
     "zh": {
@@ -67,6 +69,7 @@ _TEXT = {
         "role": "角色",
         "pw": "密码",
         "signed_out": "您已退出登录。",
+        "too_many": "登录失败次数过多。请等待 {minutes} 分钟后再试，或请管理员重置密码。",
         "other": "English",
     },
 }
@@ -201,8 +204,15 @@ def _login_error(error: CoachError, language: str) -> str:
     return t["unavailable"].format(error=error)
 
 
-def add_auth_routes(app: Any, runtime: Runtime, cookies: SessionCookies) -> None:
-    """``/login`` (GET: the page; POST: check the password, set the cookie) and ``/logout``."""
+def add_auth_routes(
+    app: Any, runtime: Runtime, cookies: SessionCookies, throttle: SignInThrottle | None = None
+) -> None:
+    """``/login`` (GET: the page; POST: check the password, set the cookie) and ``/logout``.
+
+    Failed sign-ins are throttled (``throttle``, :class:`~coach.api.guard.SignInThrottle` by
+    default): past the limit the page says how long to wait, with a 429, for any name.
+    """
+    throttle = throttle or SignInThrottle()
 
     def page_language(request: Request) -> str:
         asked = request.query_params.get("lang")
@@ -238,18 +248,25 @@ def add_auth_routes(app: Any, runtime: Runtime, cookies: SessionCookies) -> None
         username = (form.get("username") or [""])[0].strip()
         password = (form.get("password") or [""])[0]
         next_path = _safe_next((form.get("next") or ["/"])[0])
+        client = request.client.host if request.client else "?"
+
+        def page(error: str, status: int, headers: dict[str, str] | None = None) -> Response:
+            html = render_sign_in(
+                language=language, error=error, next_path=next_path, demo_users=demo_users()
+            )
+            return HTMLResponse(html, status_code=status, headers=headers)
+
+        wait = throttle.retry_after(username, client)
+        if wait > 0:
+            text = _TEXT[language]["too_many"].format(minutes=minutes(wait))
+            return page(text, 429, {"Retry-After": str(int(wait) + 1)})
         try:
             user = accounts.authenticate(runtime, username=username, password=password)
         except CoachError as error:
-            return HTMLResponse(
-                render_sign_in(
-                    language=language,
-                    error=_login_error(error, language),
-                    next_path=next_path,
-                    demo_users=demo_users(),
-                ),
-                status_code=401,
-            )
+            if isinstance(error, accounts.LoginError):
+                throttle.failed(username, client)
+            return page(_login_error(error, language), 401)
+        throttle.succeeded(username, client)
         response = RedirectResponse(next_path, status_code=303)
         cookies.set(response, user.username)
         return response

@@ -7,9 +7,20 @@ the command line. A forgotten actor is a TypeError, an unknown one is refused.
 
 from __future__ import annotations
 
+import functools
+import secrets
+
 from sqlalchemy.orm import Session
 
-from coach.accounts import Role
+from coach.accounts import (
+    MAX_DISPLAY_NAME,
+    MAX_TEAM_NAME,
+    Role,
+    check_label,
+    check_language,
+    check_role,
+    check_username,
+)
 from coach.errors import CoachError, NotFoundError, PermissionDenied
 from coach.security import (
     check_password_strength,
@@ -44,6 +55,13 @@ def user_record(row: UserRow) -> UserRecord:
     )
 
 
+def check_can_manage_users(runtime: Runtime, *, actor: str) -> None:
+    """PermissionDenied unless ``actor`` may add and change users (ask before a password)."""
+    runtime.require_initialised()
+    with runtime.transaction() as session:
+        act(session, actor, "users.manage")
+
+
 def add_user(
     runtime: Runtime,
     *,
@@ -55,19 +73,39 @@ def add_user(
     language: str = "en",
     actor: str,
 ) -> UserRecord:
-    """Create a user with a hashed password, creating the team if it is new (admins only)."""
+    """Create a user with a hashed password, creating the team if it is new (admins only).
+
+    The username, role, language, display name, team and password are checked here
+    (:func:`coach.accounts.check_username` and friends), whoever calls.
+    """
     runtime.require_initialised()
     with runtime.transaction() as session:
         # The role check comes first: someone who may not add users learns nothing more.
         act(session, actor, "users.manage")
-        check_password_strength(password, username=username)
-        team_row = users_repo.get_or_create_team(session=session, name=team) if team else None
+        name = check_username(username)
+        new_role = check_role(role)
+        check_language(language)
+        shown = check_label(
+            display_name if display_name is not None else name,
+            what="display name",
+            what_zh="显示名",
+            limit=MAX_DISPLAY_NAME,
+        )
+        team_name = (
+            check_label(team, what="team name", what_zh="团队名", limit=MAX_TEAM_NAME)
+            if team is not None
+            else None
+        )
+        check_password_strength(password, username=name)
+        team_row = (
+            users_repo.get_or_create_team(session=session, name=team_name) if team_name else None
+        )
         row = users_repo.create_user(
             session=session,
-            username=username.strip().lower(),
-            display_name=display_name or username,
+            username=name,
+            display_name=shown,
             password_hash=hash_password(password),
-            role=Role(role),
+            role=new_role,
             team_id=team_row.id if team_row else None,
             language=language,
         )
@@ -96,7 +134,7 @@ def list_users(
         rows = users_repo.list_users(
             session=session,
             team_id=team_row.id if team_row else None,
-            role=Role(role) if role else None,
+            role=check_role(role) if role else None,
         )
         return [user_record(row) for row in rows]
 
@@ -115,12 +153,22 @@ def _own_team(session: Session, who: Actor, asked: str | None) -> TeamRow:
     return own
 
 
+@functools.cache
+def _unknown_user_hash() -> str:
+    """A hash of a random password, checked against when the username is unknown."""
+    return hash_password(secrets.token_urlsafe(32))
+
+
 def authenticate(runtime: Runtime, *, username: str, password: str) -> UserRecord:
     """Check a username and password; demo accounts only work in dev mode."""
     runtime.require_initialised()
     with runtime.transaction() as session:
         row = users_repo.get_user_by_username(session=session, username=username)
-        if row is None or not verify_password(row.password_hash, password):
+        if row is None:
+            # As slow as a wrong password, so the time taken does not tell who exists.
+            verify_password(_unknown_user_hash(), password)
+            raise LoginError("wrong username or password")
+        if not verify_password(row.password_hash, password):
             raise LoginError("wrong username or password")
         if not row.is_active:
             raise LoginError("this account is disabled; ask an admin")
@@ -131,13 +179,51 @@ def authenticate(runtime: Runtime, *, username: str, password: str) -> UserRecor
         return user_record(row)
 
 
+class LastAdminError(CoachError):
+    """A change that would leave no active admin to manage users from the web app."""
+
+
+def _keep_an_admin(session: Session, row: UserRow, *, role: Role, active: bool) -> None:
+    """Refuse to demote or disable the last active admin."""
+    if row.role != Role.ADMIN.value or not row.is_active or (role is Role.ADMIN and active):
+        return
+    others = [
+        other
+        for other in users_repo.list_users(session=session, role=Role.ADMIN)
+        if other.is_active and other.id != row.id
+    ]
+    if not others:
+        raise LastAdminError(
+            f"{row.username} is the last active admin: make another user admin first / "
+            f"{row.username} 是最后一个有效的管理员：请先将其他用户设为管理员"
+        )
+
+
+def _user_row(session: Session, username: str) -> UserRow:
+    row = users_repo.get_user_by_username(session=session, username=username.strip())
+    if row is None:
+        raise NotFoundError(f"no user {username!r} (see `coach users list`)")
+    return row
+
+
 def change_role(runtime: Runtime, *, actor: str, username: str, role: Role | str) -> UserRecord:
-    """Change a user's role; only an admin may."""
+    """Change a user's role; only an admin may, and never the last active admin's."""
     runtime.require_initialised()
     with runtime.transaction() as session:
         act(session, actor, "users.manage")
-        row = users_repo.get_user_by_username(session=session, username=username)
-        if row is None:
-            raise NotFoundError(f"no user {username!r} (see `coach users list`)")
-        users_repo.set_role(session=session, user_id=row.id, role=Role(role))
+        new_role = check_role(role)
+        row = _user_row(session, username)
+        _keep_an_admin(session, row, role=new_role, active=row.is_active)
+        users_repo.set_role(session=session, user_id=row.id, role=new_role)
+        return user_record(row)
+
+
+def set_active(runtime: Runtime, *, actor: str, username: str, active: bool) -> UserRecord:
+    """Enable or disable a user's login (admins only); the last active admin stays enabled."""
+    runtime.require_initialised()
+    with runtime.transaction() as session:
+        act(session, actor, "users.manage")
+        row = _user_row(session, username)
+        _keep_an_admin(session, row, role=Role(row.role), active=active)
+        users_repo.set_active(session=session, user_id=row.id, active=active)
         return user_record(row)

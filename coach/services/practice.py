@@ -142,6 +142,10 @@ class Started:
     prompt: str | None
 
 
+AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".ogg", ".opus", ".webm", ".m4a"})
+"""Suffixes a kept upload keeps; any other is stored as ``.audio`` (served as bytes)."""
+
+
 class PracticeService:
     """The one door to practice sessions for the CLI, the UI and the API."""
 
@@ -408,7 +412,10 @@ class PracticeService:
         folder = self.runtime.settings.data_dir / "audio" / session_id
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            target = folder / f"turn-{index:03d}{source.suffix.lower() or '.wav'}"
+            suffix = source.suffix.lower()
+            # The name is the uploader's: only an audio suffix is kept (never .html, say).
+            suffix = suffix if suffix in AUDIO_SUFFIXES else ".audio"
+            target = folder / f"turn-{index:03d}{suffix}"
             shutil.copyfile(source, target)
         except OSError:
             # A full disk must not cost the rep the turn: the text is stored without audio.
