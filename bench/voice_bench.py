@@ -57,9 +57,9 @@ from typing import Any
 import numpy as np
 
 from bench.common import write_results
+from tests.support.chromium import CHROMIUM, launch_args
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "demo-rep-pass"
 USERS = {"en": "rep", "zh": "rep-zh"}
 LOCALES = {"en": "en-US", "zh": "zh-CN"}
@@ -88,18 +88,6 @@ LEAD_S = {"en": 7.0, "zh": 8.0}
 GAP_S = {"en": 15.0, "zh": 17.0}
 """Silence after each line: the customer answers (naive: several seconds) and finishes."""
 TAIL_S = 4.0
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-    "--autoplay-policy=no-user-gesture-required",
-]
 
 # The independent measurement: the page's microphone stream tapped by a ScriptProcessor of our
 # own (loud runs of 512-sample buffers), and every AudioBufferSourceNode.start with the moment
@@ -385,7 +373,7 @@ def run_call(
     result = CallResult(language=language, wiring=wiring, round=index, spoken=len(spans))
     began = time.monotonic()
     talk_s = spans[-1][1] + GAP_S[language] if spans else 10.0
-    args = [*CHROMIUM_ARGS, f"--use-file-for-fake-audio-capture={wav}%noloop"]
+    args = launch_args(wav)
     server.reset_peak()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=args, timeout=60_000)

@@ -9,7 +9,6 @@ the rep's, and prints the page-side time from the end of speech to the customer'
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import threading
 import time
@@ -29,11 +28,11 @@ from coach.services.voice import EnergyDetector
 from coach.speech.audio import write_wav
 from tests.conftest import ROOT, missing_tool
 from tests.services.test_voice import PitchTranscriber, fake_router, silence, speech
+from tests.support.chromium import CHROMIUM, installed, launch_args
 from tests.support.net import free_port
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>voice test</title></head>
 <body><script>
 window.__events = [];
@@ -94,25 +93,13 @@ def voice_app(runtime, **engines) -> tuple[FastAPI, PracticeService]:
 
 
 def browser_page(base_url: str, wav: Path) -> Iterator:
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+    if not installed():
         missing_tool("Chromium is not installed (Debian package: chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         missing_tool("the playwright Python package is not installed")
-    args = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-audio-capture={wav}%noloop",
-        "--autoplay-policy=no-user-gesture-required",
-    ]
+    args = launch_args(wav)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=args)
         context = browser.new_context(permissions=["microphone"])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -24,23 +23,11 @@ import numpy as np
 import pytest
 
 from tests.conftest import ROOT, missing_tool
+from tests.support.chromium import CHROMIUM, installed, launch_args
 from tests.support.net import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.models]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-    "--autoplay-policy=no-user-gesture-required",
-]
 SHOTS = Path(os.environ.get("COACH_SCREENSHOT_DIR", ROOT / ".artifacts" / "screenshots"))
 WAIT_MS = 180_000
 """Upper bound for one voice turn on a busy 2-core machine (the models run on the CPU)."""
@@ -114,7 +101,7 @@ def serving(tmp: Path, **extra_env: str) -> Iterator[App]:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+    if not installed():
         missing_tool("Chromium is not installed (Debian package: chromium)")
     with serving(tmp_path_factory.mktemp("web")) as running:
         yield running
@@ -152,7 +139,7 @@ def browser(mic: Path, *, locale: str = "en-US") -> Iterator[object]:
         missing_tool("the playwright Python package is not installed")
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(
-            executable_path=CHROMIUM, args=[*ARGS, f"--use-file-for-fake-audio-capture={mic}%noloop"]
+            executable_path=CHROMIUM, args=launch_args(mic)
         )
         context = chromium.new_context(
             viewport={"width": 1300, "height": 1000}, permissions=["microphone"], locale=locale
