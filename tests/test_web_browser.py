@@ -132,17 +132,21 @@ def silent_wav(folder: Path) -> Path:
 
 
 @contextmanager
-def browser(mic: Path, *, locale: str = "en-US") -> Iterator[object]:
+def browser(mic: Path, *, locale: str = "en-US", microphone: bool = True) -> Iterator[object]:
+    """A Chromium context; ``microphone=False``: the rep refuses the browser's microphone prompt."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         missing_tool("the playwright Python package is not installed")
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=CHROMIUM, args=launch_args(mic)
-        )
+        args = launch_args(mic)
+        if not microphone:  # no auto-accepted prompt, no permission: getUserMedia is refused
+            args = [a for a in args if a != "--use-fake-ui-for-media-stream"]
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=args)
         context = chromium.new_context(
-            viewport={"width": 1300, "height": 1000}, permissions=["microphone"], locale=locale
+            viewport={"width": 1300, "height": 1000},
+            permissions=["microphone"] if microphone else [],
+            locale=locale,
         )
         context.add_init_script(HOOKS)
         try:
@@ -451,3 +455,26 @@ def test_a_closed_tab_resumes_the_call_and_the_scorecard_offers_more(app, voices
         page.click("#try-again")
         page.wait_for_selector("#coach-call[data-status=active]", timeout=60_000)
         assert page.get_attribute("#coach-call", "data-session") != session
+
+
+def test_a_refused_microphone_says_so_and_the_call_goes_on_by_text(app, voices):
+    with browser(silent_wav(voices), microphone=False) as context:
+        page = context.new_page()
+        sign_in(page, app, "rep")
+        start_call(page, mode="AI customer")
+        page.wait_for_selector("#voice-notice .coach-notice.error", timeout=60_000)
+        notice = page.locator("#voice-notice .coach-notice.error").first.inner_text()
+        assert "did not allow the microphone" in notice
+        shot(page, "en-practice-mic-refused")
+        # A typed turn, with markup in it, is answered and shown as text, never as markup.
+        page.fill("#turn-text textarea", "Hi Dana, Alex from FleetFlow <img src=x onerror=alert(1)>")
+        page.click("#send-turn")
+        page.wait_for_function(
+            "document.querySelectorAll('#coach-chat .bubble.rep').length >= 1", timeout=WAIT_MS
+        )
+        bubble = page.locator("#coach-chat .bubble.rep .text").first
+        assert "<img" in bubble.inner_text()
+        assert page.locator("#coach-chat img[src=x]").count() == 0
+        page.wait_for_function(
+            "document.querySelectorAll('#coach-chat .bubble.customer').length >= 2", timeout=WAIT_MS
+        )
