@@ -1,4 +1,7 @@
-"""Password hashing (argon2id) and the role rules checked on the server."""
+"""Password hashing (argon2id) and the role rules checked on the server.
+
+How strong a new password must be lives in :mod:`coach.passwords`; it is re-exported here.
+"""
 
 from __future__ import annotations
 
@@ -12,22 +15,23 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from coach.accounts import Role
-from coach.errors import CoachError, PermissionDenied
+from coach.errors import PermissionDenied
+from coach.passwords import MIN_PASSWORD_LENGTH, WeakPasswordError, check_password_strength
 
 _hasher = PasswordHasher()
-MIN_PASSWORD_LENGTH = 10
 
-
-class WeakPasswordError(CoachError):
-    """A new password that is too easy to guess."""
-
-
-def check_password_strength(password: str, *, username: str = "") -> None:
-    """Refuse passwords that are short or contain the username."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPasswordError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
-    if username and username.casefold() in password.casefold():
-        raise WeakPasswordError("the password must not contain the username")
+__all__ = [
+    "MIN_PASSWORD_LENGTH",
+    "PERMISSIONS",
+    "WeakPasswordError",
+    "check_password_strength",
+    "hash_password",
+    "needs_rehash",
+    "read_token",
+    "require",
+    "sign_token",
+    "verify_password",
+]
 
 
 def hash_password(password: str) -> str:

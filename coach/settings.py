@@ -11,10 +11,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from coach.errors import ConfigurationError
+from coach.passwords import GENERATE_SECRET, secret_key_problem
 
 DEV_SECRET = "dev-only-insecure-secret-change-me"
 """The session-signing secret used in dev mode; refused in any other environment."""
@@ -77,14 +78,15 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> Settings:
         if self.env != "dev":
-            if (
-                self.secret_key.get_secret_value() == DEV_SECRET
-                or len(self.secret_key.get_secret_value()) < 32
-            ):
+            secret = self.secret_key.get_secret_value()
+            if secret == DEV_SECRET:
                 raise ConfigurationError(
-                    "COACH_SECRET_KEY must be set to a random string of 32+ characters outside dev "
-                    "mode (try: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+                    "COACH_SECRET_KEY must be set outside dev mode (it is the dev secret); "
+                    f"set it to a random value made with: {GENERATE_SECRET}"
                 )
+            problem = secret_key_problem(secret)
+            if problem is not None:
+                raise ConfigurationError(problem)
         return self
 
     @property
@@ -117,6 +119,32 @@ class Settings(BaseSettings):
         return bool(self.llm_base_url and self.llm_model)
 
 
+_SECRET_FIELDS = frozenset(
+    {"secret_key", "llm_api_key", "database_url", "chroma_url", "llm_base_url"}
+)
+"""Settings whose value may hold a password or a key: an error names them, never shows them."""
+
+
+def describe_invalid(error: ValidationError) -> str:
+    """One line for invalid settings: each variable, the value given (unless secret), the rule."""
+    parts = []
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else ""
+        name = f"COACH_{field.upper()}" if field else "the settings"
+        info = Settings.model_fields.get(field)
+        shown = "" if field in _SECRET_FIELDS else f"={item.get('input')!r}"
+        rule = str(item["msg"]).removeprefix("Value error, ")
+        hint = f" ({info.description.rstrip('.')})" if info is not None and info.description else ""
+        parts.append(f"{name}{shown} is not valid: {rule}{hint}")
+    return "; ".join(parts)
+
+
 def get_settings() -> Settings:
-    """Read the settings from the environment (and ``.env``) now."""
-    return Settings()
+    """Read the settings from the environment (and ``.env``) now.
+
+    Raises :class:`ConfigurationError` with one line naming each bad ``COACH_*`` variable.
+    """
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise ConfigurationError(describe_invalid(error)) from None

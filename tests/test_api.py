@@ -142,7 +142,7 @@ def test_demo_accounts_are_refused_outside_dev_mode(tmp_path, seeded_runtime):
         env="production",
         data_dir=seeded_runtime.settings.data_dir,
         database_url=seeded_runtime.settings.resolved_database_url,
-        secret_key="x" * 16 + "Q9v!k2#Lm8@zR4$w",
+        secret_key="HyWFXuOjn7aVSPs15mZEbTY0f6a-cNq1B0iNon_I",
     )
     prod = Runtime(settings=settings, engine=seeded_runtime.engine, sessions=seeded_runtime.sessions)
     client = TestClient(create_app(prod, ui=False), follow_redirects=False)

@@ -1,12 +1,27 @@
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
 
+from coach.backends.fake import FakeEmbedder, InMemoryClipIndex
 from coach.cli import app
+from coach.services import clips
+from coach.settings import Settings
 from tests.conftest import SEEDS
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def fake_clip_engine():
+    """`coach init` builds the clip index: with the fake embedder here, not the real model."""
+    embedder = FakeEmbedder()
+    engine = clips.ClipEngine(embedder, InMemoryClipIndex(embedder), refresh_s=0)
+    settings = Settings()
+    clips.set_engine(settings, engine)
+    yield engine
+    clips.set_engine(settings, None)
 
 
 def run(*args, **kwargs):
@@ -80,6 +95,7 @@ def test_init_list_and_users_round_trip():
 def test_users_add_errors_are_clear():
     assert run("init", "--no-seeds").exit_code == 0
     weak = run("users", "add", "dan", "--password", "short")
+    assert "至少" in weak.output
     assert weak.exit_code == 1 and "at least" in weak.output
     role = run("users", "add", "dan", "--role", "boss", "--password", "long enough pass")
     assert role.exit_code == 1 and "unknown role" in role.output
@@ -112,3 +128,104 @@ def test_commands_before_init_say_what_to_do():
 
 def test_version():
     assert run("--version").output.startswith("coach ")
+
+
+def one_error_line(result):
+    """The command failed with exit code 1 and said why in one line, without a traceback."""
+    assert result.exit_code == 1, result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+def test_init_builds_the_clip_index_so_no_search_waits(fake_clip_engine):
+    first = run("init")
+    assert first.exit_code == 0, first.output
+    clip_count = int(re.search(r"^clips: (\d+) created", first.stdout, re.M).group(1))
+    assert f"clip index: {clip_count} clips ready ({clip_count} embedded now)" in first.stdout
+    assert "indexing the clip library" in first.stderr
+    assert fake_clip_engine.index.count() == clip_count > 10
+    again = run("init")
+    assert f"clip index: {clip_count} clips ready (0 embedded now)" in again.stdout
+    skipped = run("init", "--no-index")
+    assert skipped.exit_code == 0 and "clip index" not in skipped.output
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("COACH_ENV", "prod", "COACH_ENV='prod' is not valid"),
+        ("COACH_PORT", "abc", "COACH_PORT='abc' is not valid"),
+        ("COACH_SECRET_KEY", "a" * 36, "COACH_SECRET_KEY is too weak"),
+        ("COACH_SECRET_KEY", " " * 40, "COACH_SECRET_KEY is too weak"),
+    ],
+)
+@pytest.mark.parametrize(
+    "command", [["init"], ["scenarios", "list"], ["users", "list"], ["clips", "calls"], ["serve"]]
+)
+def test_a_bad_setting_is_one_line_for_every_command(monkeypatch, command, variable, value, said):
+    if variable == "COACH_SECRET_KEY":
+        monkeypatch.setenv("COACH_ENV", "production")
+    monkeypatch.setenv(variable, value)
+    line = one_error_line(run(*command))
+    assert said in line
+    if variable == "COACH_SECRET_KEY":
+        assert "secrets.token_urlsafe(48)" in line
+
+
+def test_bad_speech_arguments_are_one_line_before_any_model_loads(tmp_path):
+    assert "is a folder" in one_error_line(
+        run("speak", "hi", "--language", "en", "--out", str(tmp_path))
+    )
+    assert "does not exist" in one_error_line(
+        run("speak", "hi", "--language", "en", "--out", str(tmp_path / "no" / "x.wav"))
+    )
+    assert "en or zh" in one_error_line(
+        run("speak", "hi", "--language", "fr", "--out", str(tmp_path / "x.wav"))
+    )
+    assert "does not exist" in one_error_line(run("transcribe", str(tmp_path / "none.wav")))
+    assert not (tmp_path / "x.wav").exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["   ", "../../etc", "a\x1b]0;pwned\x07", "x" * 5000, "@local"]
+)
+def test_users_add_refuses_bad_names_before_asking_for_a_password(name):
+    assert run("init", "--no-seeds", "--no-index").exit_code == 0
+    result = run("users", "add", name, input="a long passphrase\na long passphrase\n")
+    line = one_error_line(result)
+    assert "is not allowed: use 2-32 characters" in line and "password" not in result.output
+    assert "\x1b" not in result.output and len(line) < 400
+    assert json.loads(run("users", "list", "--json").stdout) == []
+
+
+def test_users_add_refuses_a_bad_language_and_weak_passwords():
+    assert run("init", "--no-seeds", "--no-index").exit_code == 0
+    assert "unknown language 'fr'" in one_error_line(
+        run("users", "add", "dana", "--language", "fr", "--password", "long enough pass")
+    )
+    for weak in ("aaaaaaaaaa", "1234567890", "password123"):
+        line = one_error_line(run("users", "add", "dana", "--password", weak))
+        assert "the password" in line and "密码" in line
+
+
+def test_users_add_checks_the_role_before_prompting_for_a_password():
+    assert run("init", "--no-index").exit_code == 0
+    result = run("users", "add", "dan", "--user", "rep", input="long enough pass\nlong enough pass\n")
+    assert "a rep may not" in one_error_line(result)
+    assert "password" not in result.output
+
+
+def test_the_last_admin_cannot_be_demoted_or_disabled_from_the_cli():
+    assert run("init", "--no-index").exit_code == 0
+    assert "last active admin" in one_error_line(run("users", "role", "admin", "rep"))
+    assert "last active admin" in one_error_line(run("users", "disable", "admin"))
+    assert run("users", "add", "boss", "--role", "admin", "--password", "long enough pass").exit_code == 0
+    assert run("users", "disable", "admin", "--user", "boss").stdout == "admin is disabled\n"
+    assert "(disabled)" in run("users", "list").stdout
+    assert "last active admin" in one_error_line(run("users", "role", "boss", "rep"))
+    assert run("users", "enable", "admin").stdout == "admin is enabled\n"
+    assert run("users", "role", "boss", "manager").stdout == "boss is now manager\n"
+    assert "a rep may not" in one_error_line(run("users", "disable", "boss", "--user", "rep"))

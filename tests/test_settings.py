@@ -1,7 +1,11 @@
+import secrets
+
 import pytest
 
 from coach.errors import ConfigurationError
-from coach.settings import Settings
+from coach.settings import Settings, get_settings
+
+STRONG_SECRET = "HyWFXuOjn7aVSPs15mZEbTY0f6a-cNq1B0iNon_I"
 
 
 def test_defaults_are_a_working_laptop_install(tmp_path):
@@ -33,4 +37,55 @@ def test_production_refuses_the_dev_secret():
         Settings(env="production")
     with pytest.raises(ConfigurationError):
         Settings(env="production", secret_key="short")
-    assert Settings(env="production", secret_key="x" * 40).env == "production"
+    assert Settings(env="production", secret_key=STRONG_SECRET).env == "production"
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        " " * 40,
+        "a" * 36,
+        "x" * 40,
+        "abcdefghijklmnopqrstuvwxyz0123456789",
+        "password" * 5,
+        "qwertyuiopasdfghjklzxcvbnm1234567890",
+        "x" * 16 + "Q9v!k2#Lm8@zR4$w",
+    ],
+)
+def test_production_refuses_a_secret_without_entropy(secret):
+    with pytest.raises(ConfigurationError) as caught:
+        Settings(env="production", secret_key=secret)
+    message = str(caught.value)
+    assert "\n" not in message and "COACH_SECRET_KEY" in message
+    assert "secrets.token_urlsafe(48)" in message
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        secrets.token_urlsafe(48),
+        secrets.token_urlsafe(24),
+        secrets.token_hex(32),
+        secrets.token_hex(16),
+        "HyWFXuOjn7aVSPs15mZEbTY0f6a-cNq1B0iNon_I",
+    ],
+)
+def test_production_accepts_a_random_secret(secret):
+    assert Settings(env="production", secret_key=secret).env == "production"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("COACH_ENV", "prod", "COACH_ENV='prod' is not valid: Input should be 'dev' or 'production'"),
+        ("COACH_PORT", "abc", "COACH_PORT='abc' is not valid"),
+        ("COACH_PORT", "70000", "COACH_PORT='70000' is not valid"),
+        ("COACH_MAX_UPLOAD_MB", "-3", "COACH_MAX_UPLOAD_MB='-3' is not valid"),
+        ("COACH_LLM_TIMEOUT_S", "soon", "COACH_LLM_TIMEOUT_S='soon' is not valid"),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_the_variable(monkeypatch, variable, value, said):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError) as caught:
+        get_settings()
+    assert said in str(caught.value) and "\n" not in str(caught.value)

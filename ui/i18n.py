@@ -72,4 +72,6 @@ def notice_key(notice: str | None) -> str | None:
     """The catalogue key for a notice the practice service returned with a turn."""
     if notice and "did not answer" in notice:
         return "notice.llm_down"
+    if notice and "could not be kept" in notice:
+        return "notice.audio_not_kept"
     return None

@@ -20,7 +20,7 @@ from coach import __version__
 from coach.api.auth import AuthGate, SessionCookies, add_auth_routes, browser_language
 from coach.api.guard import OriginGuard
 from coach.errors import CoachError, NotFoundError, PermissionDenied
-from coach.services import clips, content, media, profile
+from coach.services import content, media, profile, setup
 from coach.services.practice import PracticeService
 from coach.services.records import ScenarioSummary
 from coach.services.runtime import Runtime
@@ -129,7 +129,7 @@ def _warm_up(runtime: Runtime, service: PracticeService) -> None:
     """Load the models and the clip index, so no rep waits for them in a call or a search."""
     service.warm_up()
     try:
-        clips.default_engine(runtime).searcher(runtime)
+        setup.build_clip_index(runtime)
     except Exception:  # a search then builds it; warming up must never stop the app
         log.warning("could not build the clip index at start", exc_info=True)
 

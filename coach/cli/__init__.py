@@ -2,21 +2,68 @@
 
 Commands only parse arguments, call a service and print the result. Commands of a larger
 area live in their own module here (``coach/cli/NAME.py``) and are registered at the end.
+
+One place turns the coach's errors into one line: :class:`CoachCommands` catches a
+:class:`~coach.errors.CoachError` (bad settings included), invalid data and a file that
+cannot be read or written, from any command, prints ``error: ...`` and exits with 1. User
+text is printed through :func:`coach.cli.output.say` (terminal controls escaped).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
+from typer.core import TyperGroup
 
 from coach import __version__
 from coach.accounts import LOCAL_ADMIN
+from coach.cli.output import ProgressBar, echo_json, say
 from coach.errors import CoachError
 
+
+def fail(error: Exception | str) -> typer.Exit:
+    """Print an error for the user and return the exit to raise (code 1)."""
+    say(f"error: {error}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code=1)
+
+
+def _one_line(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"])
+        parts.append(f"{where}: {item['msg']}" if where else str(item["msg"]))
+    return f"invalid {error.title}: " + "; ".join(parts)
+
+
+def _os_error(error: OSError) -> str:
+    what = error.strerror or str(error)
+    return f"{what}: {error.filename}" if error.filename else what
+
+
+class CoachCommands(TyperGroup):
+    """The root command group: any command's CoachError, invalid data or file error -> one line.
+
+    Bad ``COACH_*`` settings arrive as a ConfigurationError from
+    :func:`coach.settings.get_settings`, so they too end as one line and exit code 1.
+    """
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        """Run the command; print the coach's errors as ``error: ...`` and exit with 1."""
+        try:
+            return super().invoke(ctx)
+        except CoachError as error:
+            raise fail(error) from error
+        except ValidationError as error:
+            raise fail(_one_line(error)) from error
+        except OSError as error:
+            raise fail(_os_error(error)) from error
+
+
 app = typer.Typer(
+    cls=CoachCommands,
     help="coach: AI sales-practice coach. Practise calls, get scored, learn from top performers.",
     no_args_is_help=True,
     add_completion=False,
@@ -24,15 +71,11 @@ app = typer.Typer(
 scenarios_app = typer.Typer(
     help="List and validate scenarios, personas and clip files.", no_args_is_help=True
 )
-users_app = typer.Typer(help="Add and list users.", no_args_is_help=True)
+users_app = typer.Typer(
+    help="Add, list, enable and disable users, and change their role.", no_args_is_help=True
+)
 app.add_typer(scenarios_app, name="scenarios")
 app.add_typer(users_app, name="users")
-
-
-def fail(error: Exception) -> typer.Exit:
-    """Print an error for the user and return the exit to raise (code 1)."""
-    typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
-    return typer.Exit(code=1)
 
 
 UserOption = Annotated[
@@ -43,6 +86,12 @@ UserOption = Annotated[
     ),
 ]
 """``--user NAME``: who acts. Pass it through :func:`acting` to the service."""
+
+
+def check_language_option(language: str | None) -> None:
+    """Refuse a ``--language`` other than en or zh (instead of silently finding nothing)."""
+    if language is not None and language not in ("en", "zh"):
+        raise fail(f"--language must be en or zh, not {language!r}")
 
 
 def acting(user: str | None) -> str:
@@ -71,18 +120,35 @@ def init(
     no_seeds: Annotated[
         bool, typer.Option("--no-seeds", help="Only create/migrate the schema.")
     ] = False,
+    no_index: Annotated[
+        bool,
+        typer.Option(
+            "--no-index", help="Do not build the clip search index now (the first search will)."
+        ),
+    ] = False,
 ) -> None:
-    """Create or migrate the database and load the seed content. Safe to run again."""
+    """Create or migrate the database, load the seed content, build the clip index. Safe to run again."""
     from coach.services import setup
     from coach.services.runtime import open_runtime
 
-    try:
-        runtime = open_runtime()
-        report = setup.initialise(runtime, seeds=seeds, load_seeds=not no_seeds)
-    except CoachError as error:
-        raise fail(error) from error
+    runtime = open_runtime()
+    report = setup.initialise(runtime, seeds=seeds, load_seeds=not no_seeds)
     for line in report.lines():
-        typer.echo(line)
+        say(line)
+    if not no_index:
+        bar = ProgressBar("indexing the clip library")
+        try:
+            built = setup.build_clip_index(runtime, progress=bar)
+        except Exception as error:  # the database is ready: a search can still build the index
+            bar.close()
+            say(
+                f"warning: the clip index was not built ({error}); the first search builds it",
+                fg=typer.colors.YELLOW,
+                err=True,
+            )
+        else:
+            bar.close()
+            say(built.line())
     typer.secho("ready: start the app with `coach serve`", fg=typer.colors.GREEN)
 
 
@@ -96,12 +162,11 @@ def serve(
 
     from coach.services.runtime import open_runtime
 
+    if port is not None and not 1 <= port <= 65535:
+        raise fail(f"--port must be between 1 and 65535, not {port}")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    try:
-        runtime = open_runtime()
-        runtime.require_initialised()
-    except CoachError as error:
-        raise fail(error) from error
+    runtime = open_runtime()
+    runtime.require_initialised()
     settings = runtime.settings
     os.environ.setdefault("GRADIO_TEMP_DIR", str((settings.data_dir / "tmp").resolve()))
     bind_host, bind_port = host or settings.host, port or settings.port
@@ -110,7 +175,9 @@ def serve(
     from coach.api import create_app
 
     typer.echo(f"coach is running on http://{bind_host}:{bind_port} (Ctrl+C to stop)")
-    uvicorn.run(create_app(runtime, warm_up=True), host=bind_host, port=bind_port, log_level="warning")
+    uvicorn.run(
+        create_app(runtime, warm_up=True), host=bind_host, port=bind_port, log_level="warning"
+    )
 
 
 @scenarios_app.command("list")
@@ -122,20 +189,19 @@ def scenarios_list(
     from coach.services import content
     from coach.services.runtime import open_runtime
 
-    try:
-        rows = content.list_scenarios(open_runtime(), language=language)
-    except CoachError as error:
-        raise fail(error) from error
+    check_language_option(language)
+    rows = content.list_scenarios(open_runtime(), language=language)
     if as_json:
-        typer.echo(json.dumps([row.model_dump() for row in rows], ensure_ascii=False, indent=2))
+        echo_json([row.model_dump() for row in rows])
         return
     if not rows:
         typer.echo("no scenarios: run `coach init`")
         return
     for row in rows:
-        typer.echo(
+        say(
             f"{row.id:<28} {row.language}  {row.key_points:>2} key points  "
-            f"modes: {', '.join(row.modes):<40} {row.title}"
+            f"modes: {', '.join(row.modes):<40} {row.title}",
+            multiline=False,
         )
 
 
@@ -149,11 +215,11 @@ def scenarios_validate(
 
     report = content.validate_paths(paths)
     if as_json:
-        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        echo_json(report.as_dict())
     else:
         for issue in report.issues:
-            typer.secho(str(issue), fg=typer.colors.RED, err=True)
-        typer.echo(report.summary())
+            say(issue, fg=typer.colors.RED, err=True)
+        say(report.summary())
     if report.issues:
         raise typer.Exit(code=1)
 
@@ -161,7 +227,10 @@ def scenarios_validate(
 @users_app.command("add")
 def users_add(
     username: Annotated[
-        str, typer.Argument(help="Login name (lower case letters, digits, . _ -).")
+        str,
+        typer.Argument(
+            help="Login name: 2-32 lower case letters, digits, . _ - (a letter or digit first)."
+        ),
     ],
     role: Annotated[str, typer.Option(help="rep, trainer, manager or admin.")] = "rep",
     team: Annotated[str | None, typer.Option(help="Team name (created if new).")] = None,
@@ -180,30 +249,31 @@ def users_add(
     """Add a user (admins only). The password is hashed with argon2id, never stored as given."""
     import os
 
-    from coach.accounts import Role
+    from coach.accounts import check_language, check_role, check_username
     from coach.services import accounts
     from coach.services.runtime import open_runtime
 
-    if role not in {r.value for r in Role}:
-        raise fail(ValueError(f"unknown role {role!r}; use rep, trainer, manager or admin"))
+    # Everything that can be refused is refused before anyone types a password.
+    check_role(role)
+    check_username(username)
+    check_language(language)
+    runtime = open_runtime()
+    accounts.check_can_manage_users(runtime, actor=acting(user))
     secret = password or os.environ.get("COACH_NEW_PASSWORD")
     if not secret:
         secret = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    try:
-        added = accounts.add_user(
-            open_runtime(),
-            username=username,
-            password=secret,
-            role=role,
-            team=team,
-            display_name=display_name,
-            language=language,
-            actor=acting(user),
-        )
-    except CoachError as error:
-        raise fail(error) from error
+    added = accounts.add_user(
+        runtime,
+        username=username,
+        password=secret,
+        role=role,
+        team=team,
+        display_name=display_name,
+        language=language,
+        actor=acting(user),
+    )
     team_text = f", team {added.team}" if added.team else ""
-    typer.echo(f"added {added.username} ({added.role}{team_text})")
+    say(f"added {added.username} ({added.role}{team_text})", multiline=False)
 
 
 @users_app.command("list")
@@ -214,24 +284,65 @@ def users_list(
     user: UserOption = None,
 ) -> None:
     """List users with their role and team (trainers and managers: their own team)."""
+    from coach.accounts import check_role
     from coach.services import accounts
     from coach.services.runtime import open_runtime
 
-    try:
-        rows = accounts.list_users(open_runtime(), actor=acting(user), team=team, role=role)
-    except (CoachError, ValueError) as error:
-        raise fail(error) from error
+    if role is not None:
+        check_role(role)
+    rows = accounts.list_users(open_runtime(), actor=acting(user), team=team, role=role)
     if as_json:
-        typer.echo(
-            json.dumps([row.model_dump(mode="json") for row in rows], ensure_ascii=False, indent=2)
-        )
+        echo_json([row.model_dump(mode="json") for row in rows])
         return
     for row in rows:
         flags = " (demo)" if row.is_demo else ""
         flags += " (disabled)" if not row.is_active else ""
-        typer.echo(
-            f"{row.username:<16} {row.role:<8} {row.team or '-':<20} {row.display_name}{flags}"
+        say(
+            f"{row.username:<16} {row.role:<8} {row.team or '-':<20} {row.display_name}{flags}",
+            multiline=False,
         )
+
+
+@users_app.command("role")
+def users_role(
+    username: Annotated[str, typer.Argument(help="Whose role to change.")],
+    role: Annotated[str, typer.Argument(help="rep, trainer, manager or admin.")],
+    user: UserOption = None,
+) -> None:
+    """Change a user's role (admins only; the last active admin keeps theirs)."""
+    from coach.services import accounts
+    from coach.services.runtime import open_runtime
+
+    changed = accounts.change_role(open_runtime(), actor=acting(user), username=username, role=role)
+    say(f"{changed.username} is now {changed.role}", multiline=False)
+
+
+def _set_active(username: str, user: str | None, *, active: bool) -> None:
+    from coach.services import accounts
+    from coach.services.runtime import open_runtime
+
+    changed = accounts.set_active(
+        open_runtime(), actor=acting(user), username=username, active=active
+    )
+    say(f"{changed.username} is {'enabled' if active else 'disabled'}", multiline=False)
+
+
+@users_app.command("disable")
+def users_disable(
+    username: Annotated[str, typer.Argument(help="Who may no longer sign in.")],
+    user: UserOption = None,
+) -> None:
+    """Disable a user's login (admins only; never the last active admin)."""
+    _set_active(username, user, active=False)
+
+
+@users_app.command("enable")
+def users_enable(
+    username: Annotated[str, typer.Argument(help="Who may sign in again.")],
+    user: UserOption = None,
+) -> None:
+    """Enable a disabled user's login again (admins only)."""
+    _set_active(username, user, active=True)
 
 
 # Command modules register themselves on `app` when imported.
@@ -240,11 +351,9 @@ from coach.cli import clips as _clips  # noqa: E402,F401
 from coach.cli import evaluation as _evaluation  # noqa: E402,F401
 from coach.cli import practice as _practice  # noqa: E402,F401
 from coach.cli import speech as _speech  # noqa: E402,F401
+from coach.cli import training as _training  # noqa: E402,F401
 
 
 def main() -> None:
-    """Run the command line (the ``coach`` entry point)."""
-    try:
-        app()
-    except CoachError as error:  # pragma: no cover - typer handles most exits itself
-        raise fail(error) from error
+    """Run the command line (the ``coach`` entry point); errors are printed by CoachCommands."""
+    app()

@@ -8,16 +8,15 @@ admin (:data:`coach.accounts.LOCAL_ADMIN`); liking, saving and tasks need a real
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from coach.cli import UserOption, acting, app, fail
+from coach.cli import UserOption, acting, app, check_language_option, fail
+from coach.cli.output import ProgressBar, echo_json, say
 from coach.errors import CoachError
 
 clips_app = typer.Typer(
@@ -34,30 +33,6 @@ def _runtime() -> Any:
     from coach.services.runtime import open_runtime
 
     return open_runtime()
-
-
-def _echo_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-class _Bar:
-    """A progress bar on stderr, opened on the first report (stdout stays clean for --json)."""
-
-    def __init__(self, label: str):
-        self.label = label
-        self.bar: Any = None
-        self.done = 0
-
-    def __call__(self, done: int, total: int, *_: Any) -> None:
-        if self.bar is None:
-            self.bar = typer.progressbar(length=total, label=self.label, file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.done)
-        self.done = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
 
 
 def _span(text: str, what: str) -> tuple[float, float]:
@@ -93,7 +68,7 @@ def clips_import(
         raise fail(ValueError("--rep-channel is left or right"))
     if language not in (None, "en", "zh"):
         raise fail(ValueError("--language is en or zh"))
-    bar = _Bar("importing")
+    bar = ProgressBar("importing")
     try:
         summary = clips.import_calls(
             _runtime(),
@@ -111,14 +86,14 @@ def clips_import(
     finally:
         bar.close()
     if as_json:
-        _echo_json(summary.model_dump())
+        echo_json(summary.model_dump())
     else:
         for item in summary.items:
             if item["status"] == "failed":
-                typer.secho(f"failed: {item['path']}: {item['message']}", fg="red", err=True)
+                say(f"failed: {item['path']}: {item['message']}", fg="red", err=True)
             for warning in item["warnings"]:
-                typer.secho(f"warning: {item['path']}: {warning}", fg="yellow", err=True)
-        typer.echo(summary.summary() + (f", {len(summary.clips)} clips" if summary.clips else ""))
+                say(f"warning: {item['path']}: {warning}", fg="yellow", err=True)
+        say(summary.summary() + (f", {len(summary.clips)} clips" if summary.clips else ""))
     if summary.failed:
         raise typer.Exit(code=1)
 
@@ -133,18 +108,20 @@ def clips_calls(
     """List imported calls, newest first (trainers and admins)."""
     from coach.services import clips
 
+    check_language_option(language)
+
     try:
         rows = clips.list_calls(_runtime(), actor=acting(user), language=language, limit=limit)
     except CoachError as error:
         raise fail(error) from error
     if as_json:
-        _echo_json([row.model_dump(mode="json") for row in rows])
+        echo_json([row.model_dump(mode="json") for row in rows])
         return
     if not rows:
-        typer.echo("no calls: import some with `coach clips import PATH`")
+        say("no calls: import some with `coach clips import PATH`")
     for row in rows:
         audio = " audio" if row.audio else ""
-        typer.echo(
+        say(
             f"{row.id}  {row.date:%Y-%m-%d}  {row.language}  {row.turns:>3} turns{audio}  {row.title}"
         )
 
@@ -163,11 +140,11 @@ def clips_turns(
     except CoachError as error:
         raise fail(error) from error
     if as_json:
-        _echo_json(turns)
+        echo_json(turns)
         return
     for index, turn in enumerate(turns):
         when = f"[{turn['start']:.1f}-{turn['end']:.1f}s] " if "start" in turn else ""
-        typer.echo(f"{index:>3} {when}{turn['speaker']}: {turn['text']}")
+        say(f"{index:>3} {when}{turn['speaker']}: {turn['text']}")
 
 
 @clips_app.command("cut")
@@ -223,12 +200,12 @@ def clips_cut(
     except (CoachError, ValueError) as error:
         raise fail(error) from error
     if as_json:
-        _echo_json(record.model_dump())
+        echo_json(record.model_dump())
         return
-    typer.echo(f"clip {record.id}: {record.title} ({len(record.turns)} turns)")
-    typer.echo(f"tags: {', '.join(record.tags)}")
+    say(f"clip {record.id}: {record.title} ({len(record.turns)} turns)")
+    say(f"tags: {', '.join(record.tags)}")
     if record.audio:
-        typer.echo(f"audio: {record.audio}")
+        say(f"audio: {record.audio}")
 
 
 @clips_app.command("tag")
@@ -249,7 +226,7 @@ def clips_tag(
         )
     except (CoachError, ValueError) as error:
         raise fail(error) from error
-    typer.echo(f"{record.id}: {', '.join(record.tags)}")
+    say(f"{record.id}: {', '.join(record.tags)}")
 
 
 @clips_app.command("show")
@@ -266,16 +243,16 @@ def clips_show(
     except CoachError as error:
         raise fail(error) from error
     if as_json:
-        _echo_json(record.model_dump())
+        echo_json(record.model_dump())
         return
-    typer.echo(f"{record.id}: {record.title}")
-    typer.echo(f"tags: {', '.join(record.tags)}")
-    typer.echo(f"likes {record.likes}, saved by {record.favourites}")
-    typer.echo(record.text)
+    say(f"{record.id}: {record.title}")
+    say(f"tags: {', '.join(record.tags)}")
+    say(f"likes {record.likes}, saved by {record.favourites}")
+    say(record.text)
     if record.notes:
-        typer.echo(f"notes: {record.notes}")
+        say(f"notes: {record.notes}")
     if record.audio:
-        typer.echo(f"audio: {record.audio}")
+        say(f"audio: {record.audio}")
 
 
 @clips_app.command("search")
@@ -297,7 +274,7 @@ def clips_search(
     """Search clips by meaning and by exact words; show the matching sentences."""
     from coach.services import clips
 
-    bar = _Bar("indexing the clip library")
+    bar = ProgressBar("indexing the clip library")
     try:
         results = clips.search(
             _runtime(),
@@ -315,14 +292,14 @@ def clips_search(
     finally:
         bar.close()
     if as_json:
-        _echo_json([r.as_json() for r in results])
+        echo_json([r.as_json() for r in results])
         return
     if not results:
-        typer.echo("no clips found")
+        say("no clips found")
     for rank, r in enumerate(results, start=1):
-        typer.echo(f"{rank}. {r.clip_id}  {r.score:.2f}  {r.title}  (♥ {r.likes})")
+        say(f"{rank}. {r.clip_id}  {r.score:.2f}  {r.title}  (♥ {r.likes})")
         for line in r.highlights:
-            typer.echo(f"     {line}")
+            say(f"     {line}")
 
 
 @clips_app.command("like")
@@ -338,7 +315,7 @@ def clips_like(
         record = clips.like(_runtime(), clip_id=clip_id, actor=acting(user), liked=not undo)
     except CoachError as error:
         raise fail(error) from error
-    typer.echo(f"{record.id}: {record.likes} likes{' (you like it)' if record.liked else ''}")
+    say(f"{record.id}: {record.likes} likes{' (you like it)' if record.liked else ''}")
 
 
 @clips_app.command("save")
@@ -354,7 +331,7 @@ def clips_save(
         record = clips.save(_runtime(), clip_id=clip_id, actor=acting(user), saved=not undo)
     except CoachError as error:
         raise fail(error) from error
-    typer.echo(f"{record.id}: {'saved' if record.saved else 'not saved'}")
+    say(f"{record.id}: {'saved' if record.saved else 'not saved'}")
 
 
 @clips_app.command("saved")
@@ -367,10 +344,10 @@ def clips_saved(user: User = None, as_json: AsJson = False) -> None:
     except CoachError as error:
         raise fail(error) from error
     if as_json:
-        _echo_json([r.model_dump() for r in rows])
+        echo_json([r.model_dump() for r in rows])
         return
     for r in rows:
-        typer.echo(f"{r.id}  {r.title}")
+        say(f"{r.id}  {r.title}")
 
 
 @clips_app.command("assign")
@@ -402,7 +379,7 @@ def clips_assign(
     except (CoachError, ValueError) as error:
         raise fail(error) from error
     due_text = f", due {record.due_at:%Y-%m-%d}" if record.due_at else ""
-    typer.echo(f"assignment {record.id}: {record.title} -> {record.assignee}{due_text}")
+    say(f"assignment {record.id}: {record.title} -> {record.assignee}{due_text}")
 
 
 @clips_app.command("tasks")
@@ -424,7 +401,7 @@ def clips_tasks(
     except CoachError as error:
         raise fail(error) from error
     if as_json:
-        _echo_json([r.model_dump(mode="json") for r in rows])
+        echo_json([r.model_dump(mode="json") for r in rows])
         return
     for r in rows:
         due = f"due {r.due_at:%Y-%m-%d}" if r.due_at else "no due date"
@@ -433,7 +410,7 @@ def clips_tasks(
             if given
             else ("done" if r.done else "to do")
         )
-        typer.echo(f"{r.id:>4}  {due}  {r.assignee:<16} {status:<10} {r.title}")
+        say(f"{r.id:>4}  {due}  {r.assignee:<16} {status:<10} {r.title}")
 
 
 @clips_app.command("done")
@@ -448,7 +425,7 @@ def clips_done(
         record = clips.mark_done(_runtime(), assignment_id=assignment_id, actor=acting(user))
     except CoachError as error:
         raise fail(error) from error
-    typer.echo(f"assignment {record.id} done: {record.title}")
+    say(f"assignment {record.id} done: {record.title}")
 
 
 @clips_app.command("mine")
@@ -465,6 +442,7 @@ def clips_mine(
 
     if period not in ("month", "week"):
         raise fail(ValueError("--period is month or week"))
+    check_language_option(language)
     try:
         topics = clips.mine(
             _runtime(),
@@ -477,19 +455,19 @@ def clips_mine(
     except (CoachError, ValueError) as error:
         raise fail(error) from error
     if as_json:
-        _echo_json(topics)
+        echo_json(topics)
         return
     if not topics:
-        typer.echo("nothing found: import calls or add clips first")
+        say("nothing found: import calls or add clips first")
     for topic in topics:
         about = f", {topic['concern']}" if topic["concern"] else ""
-        typer.echo(
+        say(
             f"{topic['count']:>3}x  {topic['kind']}{about} ({topic['language']}, "
             f"{topic['direction']}): {topic['label']}"
         )
         for answer in topic["answers"]:
             where = f" [{', '.join(answer['clip_ids'])}]" if answer["clip_ids"] else ""
-            typer.echo(f"       ↳ ♥{answer['likes']} {answer['text'][:110]}{where}")
+            say(f"       ↳ ♥{answer['likes']} {answer['text'][:110]}{where}")
 
 
 @clips_app.command("reindex")
@@ -497,11 +475,11 @@ def clips_reindex(user: User = None) -> None:
     """Rebuild the search index from the database (embeds every clip again)."""
     from coach.services import clips
 
-    bar = _Bar("indexing")
+    bar = ProgressBar("indexing")
     try:
         report = clips.reindex(_runtime(), actor=acting(user), progress=bar)
     except CoachError as error:
         raise fail(error) from error
     finally:
         bar.close()
-    typer.echo(f"indexed {report.upserted} clips in {report.target}")
+    say(f"indexed {report.upserted} clips in {report.target}")

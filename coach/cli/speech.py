@@ -1,15 +1,34 @@
-"""``coach transcribe`` and ``coach speak``: the speech models from the command line."""
+"""``coach transcribe`` and ``coach speak``: the speech models from the command line.
+
+Arguments are checked before a model loads, so a typo costs no wait and prints one line.
+"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from coach.cli import app, fail
-from coach.errors import CoachError
+from coach.cli.output import echo_json, say
+
+LANGUAGES = ("en", "zh")
+
+
+def _check_language(language: str | None, *, optional: bool) -> None:
+    if language is None and optional:
+        return
+    if language not in LANGUAGES:
+        raise fail(f"--language must be en or zh, not {language!r}")
+
+
+def check_output_file(out: Path) -> None:
+    """Refuse an ``--out`` that is a folder or sits in a folder that does not exist."""
+    if out.is_dir():
+        raise fail(f"--out {out} is a folder: give a file name, e.g. {out / 'speech.wav'}")
+    if not out.parent.is_dir():
+        raise fail(f"--out {out}: the folder {out.parent} does not exist; create it first")
 
 
 @app.command()
@@ -27,14 +46,15 @@ def transcribe(
     """Transcribe a recording with the embedded Whisper model (offline)."""
     from coach.services import speech
 
-    try:
-        result = speech.transcribe_file(file, language=language)
-    except CoachError as error:
-        raise fail(error) from error
+    _check_language(language, optional=True)
+    if not file.is_file():
+        what = "is a folder" if file.is_dir() else "does not exist"
+        raise fail(f"{file} {what}: give an audio file")
+    result = speech.transcribe_file(file, language=language)
     if as_json:
-        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+        echo_json(result.as_dict(), indent=None)
     else:
-        typer.echo(result.text)
+        say(result.text)
 
 
 @app.command()
@@ -50,11 +70,12 @@ def speak(
     """Speak text into a WAV file with the embedded voices (offline)."""
     from coach.services import speech
 
-    try:
-        spoken = speech.speak(text, language=language, out=out, voice=voice)
-    except CoachError as error:
-        raise fail(error) from error
-    typer.echo(
+    _check_language(language, optional=False)
+    if not text.strip():
+        raise fail("the text to speak is empty")
+    check_output_file(out)
+    spoken = speech.speak(text, language=language, out=out, voice=voice)
+    say(
         f"wrote {spoken.path} ({spoken.duration:.1f} s, {spoken.sample_rate} Hz, "
         f"{len(spoken.sentences)} sentence(s))"
     )

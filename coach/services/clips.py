@@ -18,6 +18,7 @@ chroma server.
 
 from __future__ import annotations
 
+import difflib
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -33,6 +34,7 @@ from sqlalchemy.orm import Session
 from coach.backends.ports import ClipIndex, Embedder, FloatArray, Transcriber, Transcription
 from coach.clip_library import clipping, importer, mining, retrieval
 from coach.clip_library.documents import ClipDocument, SearchFilters, parse_tag
+from coach.clip_library.model import TAG_KINDS
 from coach.clip_library.search import (
     SEARCH_MODES,
     ClipSearcher,
@@ -663,15 +665,25 @@ def search(
     """Clips by meaning and by exact words, with highlights and like counts.
 
     Filters: ``tags`` (all must match; ``kind:value`` or a bare value), language, scenario.
+    An empty query, or a tag, language or scenario no clip has, is a CoachError that says
+    what is wrong and what is known, instead of an empty result.
     """
     if mode not in SEARCH_MODES:
         raise ValueError(f"unknown search mode {mode!r}; use {', '.join(SEARCH_MODES)}")
     if k < 1:
         raise ValueError("k must be at least 1")
+    if not query.strip():
+        raise CoachError(
+            'the search query is empty: say what to look for, e.g. "price objection" or "太贵了"'
+        )
+    if language is not None and language not in ("en", "zh"):
+        raise CoachError(f"unknown language {language!r}: use en or zh")
     runtime.require_initialised()
     with runtime.transaction() as session:
         who = act(session, actor, "clips.read")
+        scenario_ids = {row.id for row in content_repo.list_scenarios(session=session)}
     searcher = _engine(runtime, engine).searcher(runtime, progress)
+    _check_filters(searcher.documents, tags=tags, scenario=scenario, scenario_ids=scenario_ids)
     hits = searcher.search(
         query,
         k=k,
@@ -708,6 +720,50 @@ def search(
             )
         )
     return out
+
+
+def _listed(values: Iterable[str], limit: int = 15) -> str:
+    ordered = sorted(set(values))
+    more = f", ... ({len(ordered) - limit} more)" if len(ordered) > limit else ""
+    return ", ".join(ordered[:limit]) + more
+
+
+def _check_filters(
+    documents: Sequence[ClipDocument],
+    *,
+    tags: Sequence[str],
+    scenario: str | None,
+    scenario_ids: set[str],
+) -> None:
+    """Refuse a filter that no clip can match, naming what the library does have."""
+    if scenario is not None and scenario not in scenario_ids:
+        known = scenario_ids | {doc.scenario for doc in documents if doc.scenario}
+        if scenario not in known:
+            raise CoachError(
+                f"unknown scenario {scenario!r}; known scenarios: {_listed(known) or 'none'}"
+            )
+    pairs = {pair for doc in documents for pair in doc.tags}
+    values = {value for _, value in pairs}
+    for tag in tags:
+        kind, sep, value = tag.partition(":")
+        if sep and kind in TAG_KINDS:
+            value = value.strip()
+            if (kind, value) in pairs:
+                continue
+            of_kind = [v for k, v in pairs if k == kind]
+            close = difflib.get_close_matches(value, of_kind, n=1)
+            guess = f" (did you mean {kind}:{close[0]}?)" if close else ""
+            listed = _listed(of_kind) or "none"
+            raise CoachError(f"unknown tag {tag!r}{guess}; known {kind} tags: {listed}")
+        if tag.strip() in values:
+            continue
+        close = difflib.get_close_matches(tag.strip(), sorted(values), n=1)
+        guess = f" (did you mean {close[0]}?)" if close else ""
+        raise CoachError(
+            f"unknown tag {tag!r}{guess}; tags are kind:value with kinds "
+            f"{', '.join(TAG_KINDS)} (e.g. objection:price), or a value a clip has: "
+            f"{_listed(values) or 'none'}"
+        )
 
 
 def reindex(

@@ -1,10 +1,15 @@
-"""Setup service: create or migrate the database and load the seed content, idempotently."""
+"""Setup service: create or migrate the database, load the seed content, build the clip index.
+
+All of it is idempotent: a second ``coach init`` changes nothing and embeds nothing again.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach.accounts import Role
 from coach.content.catalog import Catalog, load_catalog
@@ -14,6 +19,9 @@ from coach.store.db import migrate
 from coach.store.repositories import clips as clips_repo
 from coach.store.repositories import content as content_repo
 from coach.store.repositories import users as users_repo
+
+if TYPE_CHECKING:
+    from coach.services.clips import ClipEngine
 
 
 @dataclass
@@ -123,3 +131,40 @@ def load_catalog_into_db(runtime: Runtime, catalog: Catalog, report: InitReport)
     if catalog.users is not None and not runtime.settings.is_dev:
         report.notes.append("demo users exist but cannot log in outside dev mode (COACH_ENV=dev)")
     report.counts = counts
+
+
+@dataclass(frozen=True)
+class IndexBuilt:
+    """What building the clip search index did."""
+
+    clips: int
+    embedded: int
+
+    def line(self) -> str:
+        """One line for the ``coach init`` report."""
+        return f"clip index: {self.clips} clips ready ({self.embedded} embedded now)"
+
+
+def build_clip_index(
+    runtime: Runtime,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    engine: ClipEngine | None = None,
+) -> IndexBuilt:
+    """Embed the clip library into the search index now, so no search has to wait for it.
+
+    The same warm-up as ``coach serve`` (the clip engine's searcher), embedding only the
+    clips that are new or changed; ``progress`` hears ``(done, total)`` while it embeds.
+    """
+    from coach.services import clips
+
+    embedded = 0
+
+    def report(done: int, total: int) -> None:
+        nonlocal embedded
+        embedded = done
+        if progress is not None:
+            progress(done, total)
+
+    searcher = (engine or clips.default_engine(runtime)).searcher(runtime, report)
+    return IndexBuilt(clips=len(searcher.documents), embedded=embedded)

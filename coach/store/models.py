@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -257,6 +258,10 @@ class AssignmentRow(Base):
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The drill this assignment gives out (kind "drill" made by the training service).
+    drill_id: Mapped[int | None] = mapped_column(
+        ForeignKey("drills.id", ondelete="CASCADE"), index=True
+    )
 
     completions: Mapped[list[AssignmentCompletionRow]] = relationship(
         back_populates="assignment", cascade="all, delete-orphan"
@@ -379,3 +384,92 @@ class ClipFavouriteRow(Base):
         ForeignKey("clips.id", ondelete="CASCADE"), primary_key=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- training: drills, certificates, coaching, overrides -------------------------------------
+
+
+class DrillRow(Base):
+    """A drill: what to practise (scenario, persona, mode), the target, and its exam rules.
+
+    It is given out through assignments (to reps or to a whole team); a certification drill
+    is an exam whose pass mark is ``target_score``.
+    """
+
+    __tablename__ = "drills"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    scenario_id: Mapped[str] = mapped_column(ForeignKey("scenarios.id"), index=True)
+    persona_id: Mapped[str | None] = mapped_column(ForeignKey("personas.id"))
+    mode: Mapped[str] = mapped_column(String(16))
+    target_score: Mapped[float | None] = mapped_column(Float)
+    exam: Mapped[bool] = mapped_column(Boolean, default=False)
+    max_attempts: Mapped[int | None] = mapped_column(Integer)
+    certification: Mapped[bool] = mapped_column(Boolean, default=False)
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="SET NULL"), index=True
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CertificateRow(Base):
+    """A rep passing a certification drill on a scenario, dated, with the session that did it."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        UniqueConstraint("user_id", "drill_id", name="uq_certificates_user_drill"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    scenario_id: Mapped[str] = mapped_column(ForeignKey("scenarios.id"), index=True)
+    drill_id: Mapped[int | None] = mapped_column(ForeignKey("drills.id", ondelete="SET NULL"))
+    session_id: Mapped[str | None] = mapped_column(
+        ForeignKey("practice_sessions.id", ondelete="SET NULL")
+    )
+    score: Mapped[float] = mapped_column(Float)
+    certified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CoachingCommentRow(Base):
+    """A trainer's or manager's comment on a session, or on one turn of it."""
+
+    __tablename__ = "coaching_comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("practice_sessions.id", ondelete="CASCADE"), index=True
+    )
+    turn_index: Mapped[int | None] = mapped_column(Integer)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class KeyPointOverrideRow(Base):
+    """A manager's status for one key point of a session; the evaluator's result stays stored.
+
+    Keyed by session, not by scorecard row, so it survives a re-evaluation of the session.
+    """
+
+    __tablename__ = "key_point_overrides"
+    __table_args__ = (
+        UniqueConstraint("session_id", "key_point_id", name="uq_key_point_overrides_point"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("practice_sessions.id", ondelete="CASCADE"))
+    key_point_id: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(8))
+    comment: Mapped[str] = mapped_column(Text)
+    override_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    override_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# Analytics read sessions by rep and time, and drill attempts by assignment.
+Index("ix_practice_sessions_user_started", PracticeSessionRow.user_id, PracticeSessionRow.started_at)
+Index("ix_practice_sessions_assignment_id", PracticeSessionRow.assignment_id)

@@ -19,10 +19,10 @@ def run(*args):
 
 @pytest.fixture
 def cli_env(tmp_path):
-    assert run("init").exit_code == 0
     embedder = FakeEmbedder()
     settings = Settings()
     clips.set_engine(settings, clips.ClipEngine(embedder, InMemoryClipIndex(embedder), refresh_s=0))
+    assert run("init").exit_code == 0
     yield tmp_path
     clips.set_engine(settings, None)
 
@@ -173,3 +173,46 @@ def test_without_user_the_local_operator_acts_and_user_roles_are_checked(cli_env
 def test_commands_before_init_say_so():
     result = run("clips", "calls")
     assert result.exit_code == 1 and "coach init" in result.output
+
+
+def test_search_errors_say_what_is_wrong(cli_env):
+    cases = [
+        (["clips", "search", ""], "the search query is empty"),
+        (["clips", "search", "price", "--tag", "objection:pricey"], "did you mean objection:price?"),
+        (["clips", "search", "price", "--tag", "nonsense"], "unknown tag 'nonsense'"),
+        (["clips", "search", "price", "--language", "fr"], "unknown language 'fr'"),
+        (["clips", "search", "price", "--scenario", "nope"], "known scenarios: crm-logistics-discovery"),
+    ]
+    for command, said in cases:
+        result = run(*command)
+        assert result.exit_code == 1 and said in result.output, (command, result.output)
+        assert "no clips found" not in result.output
+
+
+def test_the_index_is_built_by_init_so_search_shows_no_progress(cli_env):
+    result = run("clips", "search", "price")
+    assert result.exit_code == 0 and "indexing" not in result.output
+
+
+def test_control_characters_in_user_text_are_shown_escaped(cli_env, tmp_path):
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(
+        "Rep: Hello\x1b]0;owned\x07 there\x1b[2J, 您好 👋🏽\n"
+        "Customer: Fine\r\x1b[31m, thanks\x9b1m \u202egnp.exe\n",
+        encoding="utf-8",
+    )
+    assert run("clips", "import", str(hostile)).exit_code == 0
+    call_id = json.loads(run("clips", "calls", "--json").stdout)[0]["id"]
+    shown = run("clips", "turns", call_id).stdout
+    for raw in ("\x1b", "\x07", "\x9b", "\u202e", "\r"):
+        assert raw not in shown
+    assert "Hello\\x1b]0;owned\\x07 there\\x1b[2J, 您好 👋🏽" in shown
+    assert "\\u202egnp.exe" in shown
+    as_json = run("clips", "turns", call_id, "--json").stdout
+    assert "\x1b" not in as_json and "\x9b" not in as_json and "\u202e" not in as_json
+    turns = json.loads(as_json)
+    assert turns[0]["text"].startswith("Hello\x1b]0;owned\x07")  # the data itself is unchanged
+    cut = run("clips", "cut", call_id, "--title", "Evil\x1b]0;t\x07 title", "--turns", "0-1")
+    assert cut.exit_code == 0 and "\x1b" not in cut.output and "Evil\\x1b]0;t\\x07 title" in cut.output
+    found = run("clips", "search", "hello there")
+    assert found.exit_code == 0 and "\x1b" not in found.output

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from coach.accounts import LOCAL_ADMIN
-from coach.errors import NotFoundError, PermissionDenied
+from coach.errors import CoachError, NotFoundError, PermissionDenied
 from coach.services import clips
 from tests.clip_library.conftest import silence, tone, write_stereo
 
@@ -114,8 +114,8 @@ def test_import_cut_search_like_save(seeded_runtime, fake_engine, tmp_path):
 
 def test_tagging_updates_search_filters(seeded_runtime, fake_engine):
     rt = seeded_runtime
-    before = clips.search(rt, "price", actor="rep", tags=["hot"], engine=fake_engine)
-    assert before == []
+    with pytest.raises(CoachError, match="unknown tag 'hot'"):
+        clips.search(rt, "price", actor="rep", tags=["hot"], engine=fake_engine)
     with pytest.raises(PermissionDenied):
         clips.tag_clip(rt, clip_id="en-crm-price-01", add=["hot"], actor="rep")
     record = clips.tag_clip(
@@ -257,3 +257,24 @@ def test_unknown_scenario_and_bad_search_arguments(seeded_runtime, fake_engine, 
         clips.search(rt, "x", actor="rep", mode="fuzzy", engine=fake_engine)
     with pytest.raises(ValueError, match="k must"):
         clips.search(rt, "x", actor="rep", k=0, engine=fake_engine)
+
+
+def test_search_says_what_is_wrong_instead_of_finding_nothing(seeded_runtime, fake_engine):
+    rt = seeded_runtime
+
+    def search(query="price", **filters):
+        return clips.search(rt, query, actor="rep", engine=fake_engine, **filters)
+
+    for empty in ("", "   ", "\n"):
+        with pytest.raises(CoachError, match="the search query is empty"):
+            search(empty)
+    with pytest.raises(CoachError, match=r"unknown tag 'objection:pricey' \(did you mean objection:price\?\); known objection tags: .*price"):
+        search(tags=["objection:pricey"])
+    with pytest.raises(CoachError, match="unknown tag 'zzz'; tags are kind:value with kinds key_point, objection"):
+        search(tags=["zzz"])
+    with pytest.raises(CoachError, match="unknown language 'fr': use en or zh"):
+        search(language="fr")
+    with pytest.raises(CoachError, match="unknown scenario 'nope'; known scenarios: .*crm-logistics-discovery"):
+        search(scenario="nope")
+    assert search(tags=["objection:price"], language="en", scenario="crm-logistics-discovery")
+    assert search(tags=["price"])

@@ -21,7 +21,7 @@ How about Friday at 2pm then?
 
 @pytest.fixture
 def initialised():
-    assert runner.invoke(app, ["init"]).exit_code == 0
+    assert runner.invoke(app, ["init", "--no-index"]).exit_code == 0
 
 
 def test_scripted_run_with_json(initialised, tmp_path):
@@ -104,3 +104,52 @@ def test_audio_turns_from_a_folder_of_recordings(initialised, tmp_path):
     rep_turns = [t for t in data["turns"] if t["speaker"] == "rep"]
     assert len(rep_turns) == 2 and "fleet" in rep_turns[0]["text"].lower()
     assert rep_turns[1]["end"] > 0
+
+
+def _sessions(user: str = "rep"):
+    from coach.services.runtime import open_runtime
+    from coach.store.models import PracticeSessionRow
+
+    runtime = open_runtime()
+    try:
+        with runtime.transaction() as session:
+            return [(row.status, row.ended_by) for row in session.query(PracticeSessionRow)]
+    finally:
+        runtime.close()
+
+
+def test_end_in_an_input_file_ends_the_call_there(initialised, tmp_path):
+    turns = tmp_path / "turns.txt"
+    turns.write_text("Hi Dana, this is Alex from FleetFlow. Is now a good time?\n/end\nNever sent.\n")
+    result = runner.invoke(
+        app, ["practice", "--scenario", "crm-logistics-discovery", "--input", str(turns), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    rep = [t["text"] for t in data["turns"] if t["speaker"] == "rep"]
+    assert rep == ["Hi Dana, this is Alex from FleetFlow. Is now a good time?"]
+    assert data["ended_by"] == "rep"
+    assert _sessions() == [("completed", "rep")]
+
+
+def test_a_turn_that_fails_mid_run_ends_the_session(initialised, tmp_path):
+    folder = tmp_path / "turns"
+    folder.mkdir()
+    (folder / "01.wav").write_bytes(b"RIFF not really a wav file")
+    result = runner.invoke(
+        app, ["practice", "--scenario", "crm-logistics-discovery", "--audio-dir", str(folder)]
+    )
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "was ended" in result.output
+    assert _sessions() == [("completed", "error")]
+
+
+def test_customer_and_scorecard_text_is_printed_terminal_safe(initialised, tmp_path):
+    turns = tmp_path / "turns.txt"
+    turns.write_text("Hi Dana\x1b]0;owned\x07, this is Alex from FleetFlow 👋. Is now a good time?\n")
+    result = runner.invoke(
+        app, ["practice", "--scenario", "crm-logistics-discovery", "--input", str(turns)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "Score:" in result.output

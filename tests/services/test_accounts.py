@@ -1,13 +1,15 @@
 import pytest
 
-from coach.accounts import LOCAL_ADMIN, Role
+from coach.accounts import LOCAL_ADMIN, AccountError, Role
 from coach.errors import ConfigurationError, NotFoundError, PermissionDenied
 from coach.security import WeakPasswordError, hash_password, require, verify_password
 from coach.services import accounts
-from coach.services.accounts import LoginError
+from coach.services.accounts import LastAdminError, LoginError
 from coach.services.runtime import open_runtime
 from coach.settings import Settings
 from coach.store.repositories import users as users_repo
+
+STRONG_SECRET = "HyWFXuOjn7aVSPs15mZEbTY0f6a-cNq1B0iNon_I"
 
 
 def test_passwords_are_hashed_with_argon2():
@@ -54,7 +56,7 @@ def test_demo_users_only_log_in_in_dev_mode(seeded_runtime):
     prod = open_runtime(
         Settings(
             env="production",
-            secret_key="s" * 40,
+            secret_key=STRONG_SECRET,
             data_dir=seeded_runtime.settings.data_dir,
             database_url=seeded_runtime.settings.resolved_database_url,
         )
@@ -149,3 +151,79 @@ def test_who_may_list_which_users(seeded_runtime):
         accounts.list_users(rt, actor="rep")
     with pytest.raises(PermissionDenied, match="in no team"):
         accounts.list_users(rt, actor="loner")
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["   ", "", "../../etc", "a\x1b]0;pwned\x07b", "x" * 5000, "a", "x" * 33, "@local", ".hidden", "dana smith", "dana/x", "dána"],
+)
+def test_usernames_outside_the_rule_are_refused_and_nothing_is_stored(runtime, username):
+    with pytest.raises(AccountError, match="is not allowed: use 2-32 characters") as caught:
+        accounts.add_user(
+            runtime, username=username, password="a long passphrase", role="rep", actor=LOCAL_ADMIN
+        )
+    assert "用户名" in str(caught.value) and len(str(caught.value)) < 400
+    assert accounts.list_users(runtime, actor=LOCAL_ADMIN) == []
+
+
+def test_a_username_is_stored_trimmed_and_in_lower_case(runtime):
+    added = accounts.add_user(
+        runtime, username="  Dana.Li_2-x ", password="a long passphrase", role="rep", actor=LOCAL_ADMIN
+    )
+    assert added.username == "dana.li_2-x"
+
+
+def test_language_role_display_name_and_team_are_checked(runtime):
+    def add(**kwargs):
+        values = dict(username="dana", password="a long passphrase", role="rep", actor=LOCAL_ADMIN)
+        return accounts.add_user(runtime, **(values | kwargs))
+
+    with pytest.raises(AccountError, match="unknown language 'fr': use en or zh"):
+        add(language="fr")
+    with pytest.raises(AccountError, match="unknown role 'boss'"):
+        add(role="boss")
+    with pytest.raises(AccountError, match="display name"):
+        add(display_name="Dana\x1b[2J")
+    with pytest.raises(AccountError, match="display name"):
+        add(display_name="y" * 500)
+    with pytest.raises(AccountError, match="team name"):
+        add(team="   ")
+    with pytest.raises(AccountError, match="unknown role"):
+        accounts.list_users(runtime, actor=LOCAL_ADMIN, role="boss")
+    assert accounts.list_users(runtime, actor=LOCAL_ADMIN) == []
+    assert add(language="zh", display_name=" 李娜 🚀 ", team=" East ").display_name == "李娜 🚀"
+
+
+def test_common_and_patterned_passwords_are_refused(runtime):
+    for password in ("aaaaaaaaaa", "1234567890", "password123", "qwertyuiop"):
+        with pytest.raises(WeakPasswordError, match="密码"):
+            accounts.add_user(
+                runtime, username="eve", password=password, role="rep", actor=LOCAL_ADMIN
+            )
+
+
+def test_the_last_active_admin_cannot_be_demoted_or_disabled(seeded_runtime):
+    rt = seeded_runtime
+    for actor in ("admin", LOCAL_ADMIN):
+        with pytest.raises(LastAdminError, match="last active admin"):
+            accounts.change_role(rt, actor=actor, username="admin", role="rep")
+        with pytest.raises(LastAdminError, match="last active admin"):
+            accounts.set_active(rt, actor=actor, username="admin", active=False)
+    assert accounts.change_role(rt, actor="admin", username="admin", role="admin").role == "admin"
+    accounts.add_user(
+        rt, username="second", password="a long passphrase", role="admin", actor="admin"
+    )
+    assert not accounts.set_active(rt, actor="admin", username="second", active=False).is_active
+    with pytest.raises(LastAdminError):
+        accounts.change_role(rt, actor="admin", username="admin", role="rep")
+    assert accounts.set_active(rt, actor="admin", username="second", active=True).is_active
+    assert accounts.change_role(rt, actor="second", username="admin", role="rep").role == "rep"
+    with pytest.raises(PermissionDenied):
+        accounts.set_active(rt, actor="rep", username="second", active=False)
+
+
+def test_may_manage_users_is_checked_on_its_own(seeded_runtime):
+    accounts.check_can_manage_users(seeded_runtime, actor="admin")
+    accounts.check_can_manage_users(seeded_runtime, actor=LOCAL_ADMIN)
+    with pytest.raises(PermissionDenied, match="a rep may not"):
+        accounts.check_can_manage_users(seeded_runtime, actor="rep")

@@ -15,7 +15,7 @@ def production(seeded_runtime):
     """The same database, opened with production settings."""
     settings = Settings(
         env="production",
-        secret_key="s" * 40,
+        secret_key="HyWFXuOjn7aVSPs15mZEbTY0f6a-cNq1B0iNon_I",
         data_dir=seeded_runtime.settings.data_dir,
         database_url=seeded_runtime.settings.resolved_database_url,
     )

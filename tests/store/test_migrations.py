@@ -18,7 +18,7 @@ def test_migrate_is_idempotent(database_url):
     engine = make_engine(database_url)
     assert not is_migrated(engine)
     first = migrate(engine)
-    assert migrate(engine) == first == "0002"
+    assert migrate(engine) == first == "0003"
     assert is_migrated(engine)
     engine.dispose()
 
@@ -48,7 +48,7 @@ def test_0002_adds_ui_language_to_existing_users_and_downgrades(database_url):
             ),
             {"yes": True, "no": False},
         )
-    assert migrate(engine) == "0002"
+    _to(engine, "0002")
     assert "ui_language" in _user_columns(engine)
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT username, ui_language FROM users")).all()

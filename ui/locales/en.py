@@ -201,5 +201,6 @@ MESSAGES: dict[str, str] = {
     "err.server_error": "Something went wrong on the server. Your call so far is saved; try again.",
     "err.generic": "That did not work: {detail}",
     "err.pick_scenario": "Pick a scenario first.",
+    "notice.audio_not_kept": "Your recording could not be saved (the disk is full or not writable), but what you said was heard and saved as text. Tell your admin.",
     "notice.llm_down": "The language model did not answer, so the built-in customer answered and takes over for the rest of this call. Nothing was lost.",
 }

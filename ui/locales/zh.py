@@ -201,5 +201,6 @@ MESSAGES: dict[str, str] = {
     "err.server_error": "服务器出错了。通话内容已保存，请重试。",
     "err.generic": "操作未成功：{detail}",
     "err.pick_scenario": "请先选择一个场景。",
+    "notice.audio_not_kept": "录音未能保存（磁盘已满或不可写），但您说的内容已识别并以文字保存。请告知管理员。",
     "notice.llm_down": "大语言模型没有响应，已由内置客户回答，并接替本次通话余下部分。内容没有丢失。",
 }
