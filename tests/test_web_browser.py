@@ -72,7 +72,7 @@ def serving(tmp: Path, **extra_env: str) -> Iterator[App]:
         "GRADIO_ANALYTICS_ENABLED": "False",
         **extra_env,
     }
-    _coach("init", env=env)
+    _coach("init", "--no-index", env=env)  # serve builds the clip index as it starts
     port = free_port()
     log_path = tmp / "serve.log"
     with log_path.open("w") as log:
@@ -478,3 +478,43 @@ def test_a_refused_microphone_says_so_and_the_call_goes_on_by_text(app, voices):
         page.wait_for_function(
             "document.querySelectorAll('#coach-chat .bubble.customer').length >= 2", timeout=WAIT_MS
         )
+
+
+def test_a_trainer_assigns_a_drill_the_rep_starts_it_and_the_manager_sees_the_team(app, voices):
+    with browser(silent_wav(voices)) as context:
+        page = context.new_page()
+        sign_in(page, app, "trainer", "demo-trainer-pass")
+        assert page.get_by_role("tab", name="Team").count() == 0  # analytics are for managers
+        open_tab(page, "Drills")
+        pick(page, "#drill-scenario", re.compile("CRM"))
+        page.click("#drill-mode label:has-text('Scripted dialogue')")
+        page.fill("#drill-title textarea, #drill-title input", "Discovery drill <b>week 1</b>")
+        page.click("#drill-create")
+        page.wait_for_selector("#drill-status-table", timeout=60_000)
+        assert "Discovery drill <b>week 1</b>" in page.locator("#drill-status-table").inner_text()
+        shot(page, "en-trainer-drills")
+    with browser(silent_wav(voices)) as context:
+        page = context.new_page()
+        sign_in(page, app, "rep")
+        assert page.get_by_role("tab", name="Team").count() == 0  # not for reps
+        assert page.get_by_role("tab", name="Drills").count() == 0
+        page.wait_for_selector("#my-drills .drill[data-kind=drill]", timeout=60_000)
+        assert "week 1" in page.locator("#my-drills").inner_text()
+        page.click("#start-drill")
+        page.wait_for_selector("#coach-call[data-status=active]", timeout=60_000)
+    with browser(silent_wav(voices), locale="zh-CN") as context:
+        page = context.new_page()
+        sign_in(page, app, "manager", "demo-manager-pass")
+        page.goto(f"{app.url}/zh/")
+        page.wait_for_selector("#recent-scores", timeout=60_000)
+        open_tab(page, "团队")
+        page.wait_for_selector("#team-report #team-drills, #team-report #team-mentions", timeout=60_000)
+        assert "要点提及率" in page.locator("#team-report").inner_text()
+        assert "week 1" in page.locator("#team-report").inner_text()
+        shot(page, "zh-manager-team")
+        with page.expect_download(timeout=60_000) as download:
+            page.click("#team-download")
+            page.wait_for_selector("#team-file a", timeout=60_000)
+            page.locator("#team-file a").first.click()
+        data = Path(download.value.path()).read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, so Excel opens Chinese

@@ -19,15 +19,19 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 from coach.errors import CoachError  # noqa: E402
-from coach.services import clips, profile  # noqa: E402
+from coach.services import clips, profile, training  # noqa: E402
 from coach.services.practice import PracticeService, SessionView  # noqa: E402
 from coach.services.runtime import Runtime  # noqa: E402
 from ui import render  # noqa: E402
 from ui.context import Context, actor  # noqa: E402
 from ui.i18n import LANGUAGES, Translator  # noqa: E402
-from ui.pages import history, home, library, practice, scorecard  # noqa: E402
+from ui.pages import drills, history, home, library, practice, scorecard, team  # noqa: E402
 
 log = logging.getLogger(__name__)
+COACH_ROLES = frozenset({"trainer", "manager", "admin"})
+"""Roles that see the Drills tab (the services check the role again on every call)."""
+MANAGER_ROLES = frozenset({"manager", "admin"})
+"""Roles that see the Team dashboard."""
 STATIC = Path(__file__).parent / "static"
 VOICE_STATES = ("idle", "connecting", "listening", "hearing", "thinking", "speaking", "ended")
 VOICE_ERRORS = (
@@ -65,6 +69,11 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
                 hi = history.build(ctx)
             with gr.Tab(t("tab.library"), id="library", elem_id="tab-library"):
                 lib = library.build(ctx)
+            # Shown to coaches only; the services refuse anyone else whatever the page shows.
+            with gr.Tab(t("tab.drills"), id="drills", elem_id="tab-drills", visible=False) as drills_tab:
+                dr = drills.build(ctx)
+            with gr.Tab(t("tab.team"), id="team", elem_id="tab-team", visible=False) as team_tab:
+                tm = team.build(ctx)
 
         screen = [
             tabs, session_id, h.scenario, h.persona, h.mode, p.call_bar, p.chat, p.panel, p.repeat, p.notice, p.text, p.audio,
@@ -102,6 +111,8 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
                 header: render.header(name=me.display_name, role=me.role, language=language, t=t)
             }
             updates.update(refresh_lists(who))
+            updates[drills_tab] = gr.update(visible=me.role in COACH_ROLES)
+            updates[team_tab] = gr.update(visible=me.role in MANAGER_ROLES)
             choices = home.scenario_choices(ctx, prefer=me.language)
             first = choices[0][1] if choices else None
             persona_update, mode_update = home.on_scenario(ctx, first)
@@ -129,8 +140,11 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
             tasks = clips.my_tasks(runtime, actor=who)
             saved = clips.favourites(runtime, actor=who)
             found = library.facets(ctx, who)
+            mine = training.my_drills(runtime, actor=who)
+            startable = home.drill_choices(mine)
             return (
-                home.drills_html(ctx, tasks),
+                home.drills_html(ctx, mine),
+                gr.update(choices=startable, value=startable[0][1] if startable else None),
                 library.plain(tasks),
                 library.plain(saved),
                 found["tag"],
@@ -139,11 +153,78 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
                 found["scenario"],
             )
 
-        blocks.load(on_load, outputs=screen + [header])
+        blocks.load(on_load, outputs=screen + [header, drills_tab, team_tab])
         blocks.load(
             load_side,
-            outputs=[h.drills, lib.tasks, lib.saved, lib.tag, lib.key_point, lib.objection, lib.scenario],
+            outputs=[h.drills, h.drill_pick, lib.tasks, lib.saved, lib.tag, lib.key_point, lib.objection, lib.scenario],
         )
+
+        def load_coach(request: gr.Request) -> dict[Any, Any]:
+            who = actor(request)
+            me = profile.me(runtime, actor=who)
+            out: dict[Any, Any] = {dr.notice: ""}  # Gradio needs at least one update
+            if me.role in COACH_ROLES:
+                out.update(drills.refresh(ctx, dr, who))
+            if me.role in MANAGER_ROLES:
+                teams = team.teams_for(ctx, who)
+                chosen = me.team if me.team in teams else (teams[0] if teams else None)
+                out[tm.team] = gr.update(choices=teams, value=chosen)
+                out.update(team.show(ctx, tm, who, chosen, team.PERIODS[0]))
+            return out
+
+        coach_outputs = [dr.status, dr.assignee, dr.notice, tm.team, tm.notice, tm.report, tm.mention_plot]
+        blocks.load(load_coach, outputs=coach_outputs)
+
+        # -- drills and team (coaches) ---------------------------------------------------
+
+        def on_create_drill(
+            scenario_id: str | None, mode: str | None, title: str, target: float | None, exam: bool,
+            attempts: float | None, certification: bool, assignee: str | None, due_days: float | None,
+            request: gr.Request,
+        ) -> dict[Any, Any]:
+            values = {
+                "scenario": scenario_id, "mode": mode, "title": title, "target": target, "exam": exam,
+                "attempts": attempts, "certification": certification, "assignee": assignee, "due_days": due_days,
+            }  # fmt: skip
+            return drills.create(ctx, dr, actor(request), values)
+
+        dr.create.click(
+            on_create_drill,
+            inputs=[dr.scenario, dr.mode, dr.title, dr.target, dr.exam, dr.attempts, dr.certification, dr.assignee, dr.due_days],
+            outputs=[dr.status, dr.assignee, dr.notice],
+        )
+
+        def on_team(name: str | None, days: int | None, request: gr.Request) -> dict[Any, Any]:
+            return team.show(ctx, tm, actor(request), name, days)
+
+        tm.refresh.click(on_team, inputs=[tm.team, tm.days], outputs=[tm.notice, tm.report, tm.mention_plot])
+        tm.days.change(on_team, inputs=[tm.team, tm.days], outputs=[tm.notice, tm.report, tm.mention_plot])
+
+        def on_download(name: str | None, days: int | None, kind: str | None, request: gr.Request) -> tuple[Any, str]:
+            return team.download(ctx, actor(request), name, days, kind)
+
+        tm.download.click(on_download, inputs=[tm.team, tm.days, tm.kind], outputs=[tm.file, tm.notice])
+
+        def on_start_drill(assignment_id: int | None, request: gr.Request) -> dict[Any, Any]:
+            who = actor(request)
+            if not assignment_id:
+                return {p.notice: render.notice(t("home.no_open_drill"), kind="info"), tabs: gr.Tabs(selected="practice")}
+            try:
+                started = training.start_attempt(
+                    runtime, ctx.practice, actor=who, assignment_id=int(assignment_id),
+                    seed=int.from_bytes(os.urandom(2), "big"),
+                )  # fmt: skip
+                view = ctx.practice.view(started.session_id, actor=who)
+            except (CoachError, ValueError) as error:
+                out = failure(error)
+                out[tabs] = gr.Tabs(selected="practice")
+                return out
+            out = open_view(view, who)
+            out[h.resume] = gr.update(visible=False)
+            out[h.resume_note] = ""
+            return out
+
+        h.start_drill.click(on_start_drill, inputs=[h.drill_pick], outputs=screen)
 
         # -- home ------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import gradio as gr
@@ -21,6 +22,8 @@ class HomePage:
     resume_note: gr.HTML
     resume: gr.Button
     drills: gr.HTML
+    drill_pick: gr.Dropdown
+    start_drill: gr.Button
     scenario: gr.Dropdown
     persona: gr.Dropdown
     mode: gr.Radio
@@ -68,6 +71,9 @@ def build(ctx: Context) -> HomePage:
         resume = gr.Button(t("home.resume_button"), visible=False, elem_id="resume-call", scale=0)
     gr.Markdown(f"### {t('home.drills')}")
     drills = gr.HTML(f'<p class="muted">{render.e(t("home.no_drills"))}</p>', elem_id="my-drills")
+    with gr.Row():
+        drill_pick = gr.Dropdown(choices=[], label=t("home.pick_drill"), elem_id="pick-drill", scale=4)
+        start_drill = gr.Button(t("home.start_drill"), elem_id="start-drill", scale=1)
     gr.Markdown(f"### {t('home.practise_anything')}")
     choices = scenario_choices(ctx)
     first = choices[0][1] if choices else None
@@ -96,7 +102,9 @@ def build(ctx: Context) -> HomePage:
         start = gr.Button(t("home.start"), variant="primary", elem_id="start-call")
     gr.Markdown(f"### {t('home.recent')}")
     recent = gr.HTML(f'<p class="muted">{render.e(t("home.no_recent"))}</p>', elem_id="recent-scores")
-    return HomePage(resume_note, resume, drills, scenario, persona, mode, exam, start, recent)
+    return HomePage(
+        resume_note, resume, drills, drill_pick, start_drill, scenario, persona, mode, exam, start, recent
+    )
 
 
 def on_scenario(ctx: Context, scenario_id: str | None) -> tuple[Any, Any]:
@@ -111,26 +119,38 @@ def on_scenario(ctx: Context, scenario_id: str | None) -> tuple[Any, Any]:
 
 
 def drills_html(ctx: Context, tasks: list[Any]) -> str:
-    """The rep's learning tasks, open ones first, with their due dates."""
+    """The rep's drills and clip tasks, most urgent first, with status, due date and score."""
     t = ctx.t
     if not tasks:
         return f'<p class="muted">{render.e(t("home.no_drills"))}</p>'
+    now = datetime.now(UTC)
     items = []
     for task in tasks:
-        due = ""
-        css = "done" if task.done else ""
+        status = str(getattr(task, "status", "done" if task.done else "not_started"))
+        details = [t("drill.status." + status)]
         if task.due_at is not None:
-            key = "home.due"
-            from datetime import UTC, datetime
-
             due_at = task.due_at if task.due_at.tzinfo else task.due_at.replace(tzinfo=UTC)
-            if not task.done and due_at < datetime.now(UTC):
-                key, css = "home.overdue", "overdue"
-            due = f" · {render.e(t(key, date=f'{due_at:%Y-%m-%d}'))}"
-        state = f' · {render.e(t("home.done"))}' if task.done else ""
+            late = not task.done and due_at < now
+            details.append(t("home.overdue" if late else "home.due", date=f"{due_at:%Y-%m-%d}"))
+        if getattr(task, "exam", False):
+            details.append(t("home.cert_badge" if task.certification else "home.exam_badge"))
+        if getattr(task, "attempts_left", None) is not None and not task.done:
+            details.append(t("home.attempts_left", n=task.attempts_left))
+        if getattr(task, "best_score", None) is not None and getattr(task, "target_score", None) is not None:
+            details.append(t("home.best", score=f"{task.best_score:.0f}", target=f"{task.target_score:.0f}"))
         note = f"<div class='muted small'>{render.e(task.note)}</div>" if task.note else ""
         items.append(
-            f'<div class="drill {css}" data-assignment="{task.id}"><b>{render.e(task.title)}</b>'
-            f"<small>{due}{state}</small>{note}</div>"
+            f'<div class="drill {render.e(status)}" data-assignment="{task.assignment_id}"'
+            f' data-kind="{render.e(getattr(task, "kind", "clip"))}"><b>{render.e(task.title)}</b>'
+            f"<small> · {render.e(' · '.join(details))}</small>{note}</div>"
         )
     return "".join(items)
+
+
+def drill_choices(tasks: list[Any]) -> list[tuple[str, int]]:
+    """The drills the rep can start now (clip tasks are opened in the library instead)."""
+    return [
+        (task.title, task.assignment_id)
+        for task in tasks
+        if getattr(task, "kind", "") == "drill" and not task.done and task.attempts_left != 0
+    ]

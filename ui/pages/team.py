@@ -1,0 +1,242 @@
+"""Team: the manager's dashboard (analytics for a team and period) and its CSV downloads.
+
+Everything here comes from ``coach.services.analytics`` and ``coach.services.exports``,
+which check the role and the team on the server: a rep who reaches these callbacks gets a
+refusal, not data. The tab itself is only shown to coaches (trainers, managers, admins).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from coach.errors import CoachError
+from coach.services import accounts, analytics, exports
+from ui import render
+from ui.context import Context
+
+PERIODS = (28, 90, 365)
+"""Days a dashboard may cover, counted back from now."""
+EXPORTS = ("sessions", "scorecards", "assignments")
+
+
+@dataclass
+class TeamPage:
+    """The team dashboard's components."""
+
+    team: gr.Dropdown
+    days: gr.Radio
+    refresh: gr.Button
+    notice: gr.HTML
+    mention_plot: gr.BarPlot
+    report: gr.HTML
+    kind: gr.Radio
+    download: gr.Button
+    file: gr.File
+
+
+def build(ctx: Context) -> TeamPage:
+    """Lay out the dashboard: team and period, the report, and the CSV downloads."""
+    t = ctx.t
+    gr.Markdown(f"### {t('team.title')}")
+    with gr.Row():
+        team = gr.Dropdown(choices=[], label=t("team.team"), elem_id="team-pick", scale=2)
+        days = gr.Radio(
+            choices=[(t("team.days", n=n), n) for n in PERIODS],
+            value=PERIODS[0],
+            label=t("team.period"),
+            elem_id="team-period",
+            scale=3,
+        )
+        refresh = gr.Button(t("team.refresh"), elem_id="team-refresh", scale=1)
+    notice = gr.HTML("")
+    mention_plot = gr.BarPlot(
+        value=_mention_frame([]),
+        x="point",
+        y="rate",
+        color="period",
+        title=t("team.mention_plot"),
+        elem_id="team-mentions-plot",
+        height=280,
+        y_lim=[0, 100],
+    )
+    report = gr.HTML(f'<p class="muted">{render.e(t("team.none"))}</p>', elem_id="team-report")
+    with gr.Row():
+        kind = gr.Radio(
+            choices=[(t("team.export." + k), k) for k in EXPORTS],
+            value="scorecards",
+            label=t("team.export"),
+            elem_id="team-export-kind",
+            scale=3,
+        )
+        download = gr.Button(t("team.download"), elem_id="team-download", scale=1)
+    file = gr.File(label=t("team.file"), elem_id="team-file", interactive=False)
+    return TeamPage(team, days, refresh, notice, mention_plot, report, kind, download, file)
+
+
+def teams_for(ctx: Context, who: str) -> list[str]:
+    """The teams this coach may look at: their own, or every team for an admin."""
+    try:
+        users = accounts.list_users(ctx.runtime, actor=who)
+    except CoachError:
+        return []
+    return sorted({u.team for u in users if u.team})
+
+
+def _since(days: int | None) -> datetime:
+    return datetime.now(UTC) - timedelta(days=int(days or PERIODS[0]))
+
+
+def _mention_frame(rates: list[analytics.MentionRate]) -> pd.DataFrame:
+    """Mention rate per key point, now and in the period before, for the bar plot."""
+    rows: list[dict[str, Any]] = []
+    for m in rates:
+        label = f"{m.scenario_id}/{m.key_point_id}"
+        rows.append({"point": label, "rate": round(100 * m.rate, 1), "period": "now"})
+        if m.previous is not None:
+            rows.append({"point": label, "rate": round(100 * m.previous, 1), "period": "before"})
+    return pd.DataFrame(rows or [{"point": "", "rate": 0.0, "period": "now"}])
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.0f}%"
+
+
+def _change(value: float | None, *, points: bool = True) -> str:
+    if value is None:
+        return '<span class="muted">–</span>'
+    shown = f"{100 * value:+.0f} pt" if points else f"{value:+.1f}"
+    css = "up" if value > 0 else ("down" if value < 0 else "flat")
+    return f'<span class="change {css}">{render.e(shown)}</span>'
+
+
+def _table(table_id: str, heads: list[str], rows: list[list[str]], empty: str) -> str:
+    if not rows:
+        return f'<p class="muted" id="{table_id}">{render.e(empty)}</p>'
+    head = "".join(f"<th>{render.e(h)}</th>" for h in heads)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<table class="coach-table" id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def report_html(ctx: Context, report: analytics.Report) -> str:
+    """The dashboard's tables; every name and id from the data is escaped."""
+    t = ctx.t
+    e = render.e
+    period = f"{report.period.get('since', '')[:10]} → {report.period.get('until', '')[:10]}"
+    parts = [f'<p class="muted">{e(t("team.covering", name=report.name, period=period))}</p>']
+    parts.append(f"<h4>{e(t('team.mentions'))}</h4>")
+    parts.append(
+        _table(
+            "team-mentions",
+            [t("team.col.scenario"), t("team.col.point"), t("team.col.sessions"), t("team.col.rate"), t("team.col.change")],
+            [
+                [e(m.scenario_id), e(m.key_point_id), str(m.sessions), _pct(m.rate), _change(m.change)]
+                for m in report.mention_rates
+            ],
+            t("team.none"),
+        )
+    )
+    parts.append(f"<h4>{e(t('team.leaderboard'))}</h4>")
+    parts.append(
+        _table(
+            "team-leaderboard",
+            ["#", t("team.col.rep"), t("team.col.average"), t("team.col.sessions")],
+            [[str(x.rank), e(x.rep), f"{x.average:.0f}", str(x.sessions)] for x in report.leaderboard],
+            t("team.no_leaders"),
+        )
+    )
+    parts.append(f"<h4>{e(t('team.weakest'))}</h4>")
+    parts.append(
+        _table(
+            "team-weakest",
+            [t("team.col.rep"), t("team.col.scenario"), t("team.col.point"), t("team.col.rate")],
+            [[e(w.rep), e(w.scenario_id), e(w.key_point_id), _pct(w.rate)] for w in report.weakest],
+            t("team.none"),
+        )
+    )
+    parts.append(f"<h4>{e(t('team.volume'))}</h4>")
+    parts.append(
+        _table(
+            "team-volume",
+            [t("team.col.rep"), t("team.col.sessions"), t("team.col.scored"), t("team.col.change")],
+            [
+                [e(v.rep), str(v.sessions), str(v.scored), _change(float(v.change), points=False)]
+                for v in report.volume
+            ],
+            t("team.none"),
+        )
+    )
+    parts.append(f"<h4>{e(t('team.sticking'))}</h4>")
+    parts.append(f'<p class="muted small">{e(t("team.sticking_help"))}</p>')
+    parts.append(
+        _table(
+            "team-sticking",
+            [t("team.col.scenario"), t("team.col.point"), t("team.col.agreed"), t("team.col.hung_up"), t("team.col.lift")],
+            [
+                [
+                    e(s.scenario_id),
+                    e(s.key_point_id),
+                    f"{_pct(s.agreed_rate)} ({s.agreed_hits}/{s.agreed_calls})",
+                    f"{_pct(s.hung_up_rate)} ({s.hung_up_hits}/{s.hung_up_calls})",
+                    _change(s.lift),
+                ]
+                for s in report.sticking_points
+            ],
+            t("team.no_sticking"),
+        )
+    )
+    parts.append(f"<h4>{e(t('team.drills'))}</h4>")
+    parts.append(
+        _table(
+            "team-drills",
+            [t("team.col.drill"), t("team.col.assigned"), t("team.col.passed"), t("team.col.overdue"), t("team.col.completion")],
+            [
+                [e(d.title), str(d.assigned), str(d.passed), str(d.overdue), _pct(d.completion)]
+                for d in report.drills
+            ],
+            t("team.no_drills"),
+        )
+    )
+    return "".join(parts)
+
+
+def show(ctx: Context, page: TeamPage, who: str, team: str | None, days: int | None) -> dict[Any, Any]:
+    """Updates that draw a team's dashboard (or say why it cannot be shown)."""
+    t = ctx.t
+    if not team:
+        return {page.notice: render.notice(t("team.pick"), kind="info")}
+    try:
+        report = analytics.team_report(ctx.runtime, actor=who, team=team, since=_since(days))
+    except CoachError as error:
+        return {page.notice: render.notice(ctx.message(error)), page.report: ""}
+    return {
+        page.notice: "",
+        page.report: report_html(ctx, report),
+        page.mention_plot: _mention_frame(report.mention_rates),
+    }
+
+
+def download(ctx: Context, who: str, team: str | None, days: int | None, kind: str | None) -> tuple[Any, str]:
+    """A CSV export written to a private temporary file for the browser to download."""
+    t = ctx.t
+    if not team:
+        return None, render.notice(t("team.pick"), kind="info")
+    # Gradio serves a callback's file from its own temporary folder (inside the data dir).
+    base = os.environ.get("GRADIO_TEMP_DIR") or tempfile.gettempdir()
+    Path(base).mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="coach-export-", dir=base))
+    path = folder / f"{kind or 'scorecards'}-{datetime.now(UTC):%Y%m%d}.csv"
+    try:
+        exports.write_csv(
+            ctx.runtime, actor=who, kind=kind or "scorecards", team=team, out=path, since=_since(days)
+        )
+    except CoachError as error:
+        return None, render.notice(ctx.message(error))
+    return str(path), ""
