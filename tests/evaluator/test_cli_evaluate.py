@@ -103,7 +103,7 @@ def test_chinese_scorecard(files):
 
 @pytest.mark.models
 def test_scenario_by_id_after_init(files):
-    assert runner.invoke(app, ["init"]).exit_code == 0
+    assert runner.invoke(app, ["init", "--no-index"]).exit_code == 0
     result = runner.invoke(
         app,
         [

@@ -1,0 +1,440 @@
+"""What a plain, trainer-written key point asks for, and detectors for those acts.
+
+Trainers write a key point as one line and an example or two, without ``parts``: "The rep
+says their own name and the name of their company." Its words are generic, so similarity to
+the description says little; the *act* it names is what to look for: a self-introduction
+with a name and a company (of any shape, in any position), an answer to a worry the
+customer voiced a turn or two before, a benefit tied to what this customer said, an open
+question that is not an invitation ("Why don't we look at it together?").
+
+A point is *plain* when it has no ``parts`` and its description is one short sentence
+(the seed scenarios' long rubrics with "does not count" clauses are not plain).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from coach.evaluator.parts import act_present, content_terms
+from coach.scenarios.model import KeyPoint
+from coach.text.acts import acknowledges, has_number, is_question, time_specificity
+from coach.text.normalize import HAN, compact
+from coach.text.sentences import split_sentences
+
+
+def is_plain(point: KeyPoint) -> bool:
+    """True for a trainer-style point: no ``parts`` and a short one-sentence description."""
+    text = point.description.strip()
+    short = len(HAN.findall(text)) <= 50 if HAN.search(text) else len(text) <= 160
+    return not point.parts and short and len(split_sentences(text)) <= 1
+
+
+# --- invitations are not questions -----------------------------------------------------------
+
+_EN_INVITATION = re.compile(
+    r"^(?:(?:so|and|well|okay|ok|now|alright|great|then|um|uh)\s+)*"
+    r"(?:why don't (?:we|i|you)|how about (?:we|i|you|a|the|taking|having|looking|seeing)|"
+    r"what if (?:we|i)|shall (?:we|i)|let's|let me (?:show|walk|take)|can i show|could i show|"
+    r"may i show|want me to show|would you like (?:to|me to) (?:see|take|look|have|join|try|walk)|"
+    r"do you want (?:to|me to) (?:see|take|look|have|try)|"
+    r"(?:would|do) you (?:want|like) (?:a|to get a) (?:look|demo|tour))\b"
+)
+_ZH_INVITATION = re.compile(
+    r"(?:我们|咱们|我)(?:一起|先|来)?(?:看看|看一下|演示|过一下)|我(?:给|帮|带)您(?:演示|看|过)|"
+    r"要不要(?:一起|先)?(?:看|试|体验|来)|一起(?:看看|看一下)|(?:给|帮)您(?:演示|展示)"
+)
+
+
+def is_invitation(sentence: str, language: str) -> bool:
+    """True for an invitation or a suggestion phrased as a question ("Shall we look together?")."""
+    if language == "zh":
+        return bool(_ZH_INVITATION.search(sentence))
+    return bool(_EN_INVITATION.search(compact(sentence, "en")))
+
+
+# --- self-introduction: the rep's name and the company ------------------------------------------
+
+_EN_NAME_LEAD = re.compile(
+    r"\b(?:this is|my name is|my name's|i'm|i am|im|it's|its|you've got|you're speaking (?:to|with)|"
+    r"you are speaking (?:to|with)|name here is)\s+([a-z][a-z'-]+)"
+)
+_EN_NAME_TAIL = re.compile(r"\b([a-z][a-z'-]+)\s+(?:from|with|at|here|calling|over at)\b")
+_EN_NOT_A_NAME = set(
+    """a an the just only calling about from with really so not sorry here me us you your our
+    ringing phoning back again actually quickly following great good fine well there i i'm im we
+    we're were i'll ill it it's its this that he she they who glad happy sure afraid curious
+    wondering looking trying reaching hoping excited pleased delighted interested going calling
+    also still very quite more less all one two three four five your yours on in at to of for by
+    what how why when where which fair true right correct exactly absolutely totally okay ok
+    reading seeing thinking asking speaking talking working helping wanting getting doing
+    part new based located responsible available able free busy worried concerned sorry
+    thankful grateful honest aware open ready done thrilled keen looking hearing noting""".split()
+)
+_EN_COMPANY = re.compile(
+    r"\b(?:from|with|at|over at|on behalf of|representing|here at|part of)\s+"
+    r"(?=((?:the\s+)?[a-z0-9][\w&'.-]*(?:\s+(?:[a-z0-9][\w&'.-]*|&)){0,3}))"
+)
+_EN_COMPANY_SUFFIX = re.compile(
+    r"\b(?:inc|llc|ltd|limited|corp|corporation|co|company|group|gmbh|plc|partners|solutions|"
+    r"systems|technologies|tech|labs|analytics|software|payroll|bank|insurance|clinic|consulting|"
+    r"logistics|health|media|capital|services|studio|academy|freight)\b"
+)
+_EN_NOT_A_COMPANY = set(
+    """you your yours me us him her them it this that these those the a an all some my our his
+    their its one each every any no today now here there home work regard respect regards
+    interest pleasure thanks that's what how why when where which whom who who's time
+    questions question team a couple few lot lots minutes minute quick short moment end same
+    least first last once office night morning afternoon evening lunch noon least most best
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december experience regard everything anything
+    something nothing people customers clients folks companies teams businesses""".split()
+)
+
+
+def _en_company_names(text: str) -> list[str]:
+    """Candidate company names after "from / with / at ..." in English (any case)."""
+    low = compact(text, "en")
+    found: list[str] = []
+    for match in _EN_COMPANY.finditer(low):
+        words = match.group(1).split()
+        if words and words[0] == "the":
+            words = words[1:]
+        if not words or words[0] in _EN_NOT_A_COMPANY or words[0] in _EN_NOT_A_NAME:
+            continue
+        found.append(" ".join(words))
+    return found
+
+
+def _capitalised(text: str, word: str) -> bool | None:
+    """Whether ``word`` is capitalised in ``text``; None when the text has no capitals at all."""
+    if text == text.lower():
+        return None
+    head, rest = re.escape(word[:1].upper()), re.escape(word[1:])
+    return bool(re.search(rf"\b{head}(?i:{rest})", text))
+
+
+def _name_like(name: str, text: str) -> bool:
+    if name in _EN_NOT_A_NAME or name.endswith("ing") or len(name) < 2:
+        return False
+    return _capitalised(text, name) is not False
+
+
+_EN_NAME_OPENING = re.compile(
+    r"(?:^|[,.!?;:]\s*|\b(?:hi|hello|hey|morning|afternoon|evening|yes|yeah)\s+)$"
+)
+
+
+@lru_cache(maxsize=4096)
+def en_own_name(text: str) -> bool:
+    """True when an English sentence gives the speaker's own name ("I'm Priya Nair ...")."""
+    low = " ".join(text.lower().replace("\u2019", "'").split())
+    for match in _EN_NAME_LEAD.finditer(low):
+        if _name_like(match.group(1), text):
+            return True
+    for match in _EN_NAME_TAIL.finditer(low):
+        # "Priya here from ...", "Hi Dana, Priya with Lakeside": the name opens a clause.
+        if _name_like(match.group(1), text) and _EN_NAME_OPENING.search(low[: match.start(1)]):
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def en_company(text: str) -> bool:
+    """True when an English sentence names an organisation the speaker is with."""
+    for name in _en_company_names(text):
+        first = name.split()[0]
+        capital = _capitalised(text, first)
+        if capital or _EN_COMPANY_SUFFIX.search(name) or (capital is None and len(first) >= 3):
+            return True
+    return False
+
+
+_ZH_SELF = re.compile(r"我是|我叫|我姓|我这边是|我这里是|打电话的是|我来自")
+_ZH_ORG_LEAD = re.compile(
+    r"我是|我这边是|我这里是|这边是|这里是|我们是|来自|我来自|我在|(?<=[，,])是"
+)
+_ZH_NOT_A_NAME_START = re.compile(
+    r"[想要来在说问觉这那不也就刚真很打给跟您你我他她们的了是都还再又才专特一]|负责|打算|准备|希望"
+)
+_ZH_ORG_SUFFIX = re.compile(
+    r"公司|集团|科技|教育|医院|诊所|机构|中心|银行|保险|留学|植发|培训|学校|门诊|医美|医疗|美容|诊疗|工作室|"
+    r"事务所|俱乐部|健身|装修|地产|置业|家居|汽车|物流|软件|网络|传媒|咨询|学院|英语|语培|平台|门店|总部|分院"
+)
+_ZH_ROLE = re.compile(
+    r"顾问|经理|专员|助理|咨询师|主管|医生|老师|客服|销售|规划师|店长|总监|代表|工程师|负责|院长|护士"
+)
+_ZH_GIVEN = re.compile(
+    r"[小老阿][\u4e00-\u9fff]|我叫[\u4e00-\u9fff]{1,3}|我姓[\u4e00-\u9fff]|"
+    r"[\u4e00-\u9fff](?:老师|经理|医生|顾问|总)"
+)
+_ZH_END = r"(?:[，,。！!？?\s啊呀哈吧呢]|请问|您|你|$)"
+
+
+@lru_cache(maxsize=4096)
+def zh_own_name(text: str) -> bool:
+    """True when a Chinese sentence gives the speaker's name or role ("我是…的顾问小周")."""
+    if re.search(r"我叫|叫我|我姓|我的名字|本人", text):
+        return True
+    for match in _ZH_SELF.finditer(text):
+        rest = text[match.end() : match.end() + 24]
+        if re.match(r"您的|你的", rest) and _ZH_ROLE.search(rest[:10]):
+            return True  # "我是您的专属顾问Amy"
+        if _ZH_NOT_A_NAME_START.match(rest):
+            continue
+        if _ZH_GIVEN.search(rest) or _ZH_ROLE.search(rest):
+            return True
+        # "我是王丽" / "我是青岚植发的周敏": a short name at the end of a clause.
+        if re.match(r"(?:[^，,。！!？?\s]{2,12}的)?[\u4e00-\u9fff]{2,3}" + _ZH_END, rest):
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def zh_company(text: str) -> bool:
+    """True when a Chinese sentence names the organisation the speaker is with."""
+    for match in _ZH_ORG_LEAD.finditer(text):
+        rest = text[match.end() : match.end() + 24]
+        if _ZH_NOT_A_NAME_START.match(rest):
+            continue
+        owner = re.match(r"([A-Za-z\u4e00-\u9fff]{2,14}?)的", rest)
+        if owner and (
+            _ZH_ROLE.search(rest[owner.end() :][:6]) or _ZH_GIVEN.match(rest[owner.end() :])
+        ):
+            return True  # "青岚植发的顾问小周", "华为的小李"
+        head = re.match(r"([A-Za-z\u4e00-\u9fff]{2,14}?)(?:这边|这里|那边)", rest)
+        if head:
+            return True
+        before_role = re.match(r"([A-Za-z\u4e00-\u9fff]{2,12}?)(?:" + _ZH_ROLE.pattern + ")", rest)
+        if before_role and not re.fullmatch(r"[小老阿]?[\u4e00-\u9fff]", before_role.group(1)):
+            return True  # "青岚植发顾问小周"
+        clause = re.match(r"([A-Za-z\u4e00-\u9fff]{2,14}?)" + _ZH_END, rest)
+        if clause and (
+            _ZH_ORG_SUFFIX.search(clause.group(1))
+            or match.group(0) in ("这边是", "这里是", "我们是", "来自", "我来自")
+        ):
+            return True
+    return bool(re.search(r"[A-Za-z\u4e00-\u9fff]{2,}(?:" + _ZH_ORG_SUFFIX.pattern + r")的", text))
+
+
+# --- implied parts of plain points -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImpliedPart:
+    """An element a plain point's description asks for, with its check."""
+
+    id: str
+    description: str
+    check: Callable[[str, str], bool]
+
+
+def _own_name(text: str, language: str) -> bool:
+    if language == "zh":
+        return zh_own_name(text)
+    return any(en_own_name(s) for s in split_sentences(text) or [text]) or en_own_name(text)
+
+
+def _company(text: str, language: str) -> bool:
+    if language == "zh":
+        return zh_company(text)
+    return en_company(text)
+
+
+def _time_check(text: str, language: str) -> bool:
+    return act_present("time_check", text, language)
+
+
+_NAME_CUE = re.compile(
+    r"\b(?:own name|their name|his name|her name|first name|full name|name and|introduc\w*|"
+    r"who they are|themsel(?:f|ves))|自我介绍|名字|姓名|报出自己|介绍自己|自报"
+)
+_COMPANY_CUE = re.compile(
+    r"\b(?:company|organi[sz]ation|firm|employer|business name|brand|clinic|agency|school|"
+    r"where they work|who they work for)\b|公司|机构|单位|品牌|门店|医院|诊所|学校"
+)
+_TIME_CHECK_CUE = re.compile(
+    r"\b(?:good time|convenient|right time|(?:has|have|got) (?:a (?:few|couple of) )?minutes?|"
+    r"time to talk)\b|方便|有空|有时间"
+)
+
+
+def implied_parts(point: KeyPoint) -> list[ImpliedPart]:
+    """The elements a plain point's description asks for (empty for other points)."""
+    if not is_plain(point):
+        return []
+    desc = point.description.lower()
+    parts: list[ImpliedPart] = []
+    if _NAME_CUE.search(desc):
+        parts.append(ImpliedPart("own_name", "the rep's own name", _own_name))
+        if _COMPANY_CUE.search(desc):
+            parts.append(ImpliedPart("company", "the company's name", _company))
+        if _TIME_CHECK_CUE.search(desc):
+            parts.append(ImpliedPart("time_check", "a check that now is a good time", _time_check))
+    return parts
+
+
+def missing_implied(parts: list[ImpliedPart], text: str, language: str) -> list[str]:
+    """The implied parts absent from ``text``."""
+    return [part.description for part in parts if not part.check(text, language)]
+
+
+# --- concerns answered, benefits tied to the customer --------------------------------------------
+
+_EN_CONCERN = re.compile(
+    r"\b(?:worr(?:y|ied|ies)|concern(?:ed|s)?|afraid|scared|nervous|risk(?:y)?|doubt|skeptic\w*|"
+    r"sceptic\w*|not sure|unsure|hesitant|expensive|pricey|too much|cost(?:s|ly)?|price|budget|"
+    r"afford|cheaper|no time|too busy|busy|months?|disrupt\w*|hassle|complicated|difficult|hard|"
+    r"learning curve|already (?:use|have|got|work)|happy with|locked in|contract|switch\w*|"
+    r"security|safe|privacy|trust|burned|failed|problem is|issue is|the thing is|catch|"
+    r"what if|what happens if|how long|how much|does it (?:really|actually)|will it|"
+    r"i don't know|not convinced|sounds like a lot|don't want|do not want|not comfortable|"
+    r"uncomfortable|nightmare|headache|mess|even work|does (?:it|your|that)|can (?:it|your|you)|"
+    r"is (?:it|there)|will (?:it|that|i))\b"
+)
+_ZH_CONCERN = re.compile(
+    r"担心|怕|顾虑|疑虑|犹豫|贵|价格|多少钱|预算|便宜|没时间|忙|麻烦|复杂|风险|靠谱|骗|效果|有用吗|"
+    r"疼|痛|安全|副作用|恢复期|别家|其他|已经|考虑|商量|不确定|不放心|万一|会不会|能不能|要多久|"
+    r"多长时间|失败|后悔|不自然|假|看出来"
+)
+
+
+def voices_concern(text: str, language: str) -> bool:
+    """True when a customer turn voices a worry or a doubt (also as a question)."""
+    if language == "zh":
+        return bool(_ZH_CONCERN.search(text))
+    return bool(_EN_CONCERN.search(compact(text, "en")))
+
+
+_EN_SUBSTANCE = re.compile(
+    r"\b(?:we|our|you|your|it|that|this|there|most|many|every|typical\w*|usually|only|just|"
+    r"no|don't|won't|isn't|never|can|will|would|so)\b"
+)
+
+
+def addresses(text: str, concern: str, language: str) -> bool:
+    """True when the rep's ``text`` answers ``concern`` rather than changing the subject.
+
+    It must say something of substance (not only "I see"), and pick up the concern's words,
+    or acknowledge it, or answer with a figure or a time.
+    """
+    norm = compact(text, language)
+    size = len(norm.replace(" ", "")) if language == "zh" else len(norm.split())
+    if size < (8 if language == "zh" else 6):
+        return False
+    if language == "en" and not _EN_SUBSTANCE.search(norm):
+        return False
+    if is_invitation(text, language):
+        return False
+    shared = len(content_terms(text, language) & content_terms(concern, language))
+    if shared >= 2:
+        return True
+    reassures = acknowledges(text, language) or bool(
+        (_ZH_REASSURE if language == "zh" else _EN_REASSURE).search(
+            text if language == "zh" else norm
+        )
+    )
+    if (_ZH_REFERENCE if language == "zh" else _EN_REFERENCE).search(
+        text if language == "zh" else norm
+    ):
+        return True  # "您刚才问会不会假，…" / "On the tips you mentioned, …"
+    proposes = time_specificity(text, language) in ("concrete", "day")
+    if (
+        has_number(text, language)
+        and not proposes
+        and (_ZH_QUANTITY if language == "zh" else _EN_QUANTITY).search(
+            concern if language == "zh" else compact(concern, "en")
+        )
+    ):
+        return True  # "how much is it?" answered with the price
+    # A next step or a figure alone does not answer the worry; with its words or an
+    # acknowledgement and a figure, it does.
+    return (shared >= 1 and (reassures or has_number(text, language))) or (
+        reassures and has_number(text, language) and time_specificity(text, language) == "none"
+    )
+
+
+_EN_QUANTITY = re.compile(
+    r"\b(?:how (?:much|long|many|soon)|expensive|pricey|cost|price|afford|budget|months?|weeks?)\b"
+)
+_ZH_QUANTITY = re.compile(r"多少|多久|多长|贵|价格|费用|预算|几个月|几天|多大")
+_EN_REASSURE = re.compile(
+    r"^(?:no|nope|sure)\b|\b(?:yes|yeah|yep|absolutely|definitely|of course|don't worry|no need to worry|"
+    r"good news|actually|in fact|the truth is|to be clear|rest assured|not at all|never)\b"
+)
+_ZH_REASSURE = re.compile(
+    r"放心|不用担心|别担心|其实|实际上|完全不会|不会的|当然|没问题|可以的|是的"
+)
+
+
+def answers_recent_concern(text: str, recent: list[tuple[int, str]], language: str) -> bool:
+    """True when ``text`` answers a worry voiced in one of the customer's ``recent`` turns."""
+    return any(
+        voices_concern(said, language) and addresses(text, said, language) for _, said in recent
+    )
+
+
+_EN_REFERENCE = re.compile(
+    r"\byou (?:said|mentioned|told me|were saying|brought up|described|noted|asked)\b|"
+    r"\b(?:since|because|given (?:that)?|as) (?:you|your)\b|\bfor (?:a team|someone|people) like yours?\b"
+)
+_ZH_REFERENCE = re.compile(
+    r"您(?:刚才|刚刚|之前|前面)?(?:说|提到|讲|聊到|也说|问|担心|顾虑)|像您这种|针对您|结合您|您这种情况"
+)
+_EN_BENEFIT = re.compile(
+    r"\b(?:so (?:you|your)|which means|that means|that way|would|will|could|can|lets? (?:you|your)|saves?|"
+    r"cut(?:s|ting)?|stops?|free(?:s)? up|help(?:s)?|for you|you(?:'ll| will| would| could| can)|"
+    r"no more|no longer|instead of|back)\b"
+)
+_ZH_BENEFIT = re.compile(
+    r"可以|能|就能|帮您|帮你|省|减少|提高|避免|不用|这样|解决|改善|效果|好处|自然|不会|更|看不出|放心|方便"
+)
+
+
+_GENERIC_TERMS = frozenset(
+    "send sure okay call talk thing stuff week month year email something anything everything "
+    "people team thank thanks maybe little kind sort".split()
+)
+
+
+def ties_to_recent(text: str, recent: list[tuple[int, str]], language: str) -> bool:
+    """True when ``text`` presents a benefit linked to what the customer said recently."""
+    benefit = (_ZH_BENEFIT if language == "zh" else _EN_BENEFIT).search(
+        text if language == "zh" else compact(text, "en")
+    )
+    if not benefit:
+        return False
+    reference = (_ZH_REFERENCE if language == "zh" else _EN_REFERENCE).search(
+        text if language == "zh" else compact(text, "en")
+    )
+    said = content_terms(text, language) - _GENERIC_TERMS
+    shared = len(said & set().union(*(content_terms(turn, language) for _, turn in recent)))
+    return shared >= 2 or (bool(reference) and bool(recent))
+
+
+_EN_SMALL_TALK = re.compile(
+    r"\bhow(?:'s| is| are| was| have)? (?:you|it going|your (?:day|week|weekend|morning)|things|"
+    r"everything|life|the weather|you doing|you been)\b|\bwhat's up\b|\bhow do you do\b"
+)
+_ZH_SMALL_TALK = re.compile(r"你好吗|您好吗|最近怎么样|最近好吗|吃了吗|今天怎么样|天气")
+
+
+def is_small_talk(sentence: str, language: str) -> bool:
+    """True for a social question ("How are you?", "最近怎么样？"), not a discovery question."""
+    if language == "zh":
+        return bool(_ZH_SMALL_TALK.search(sentence))
+    return bool(_EN_SMALL_TALK.search(compact(sentence, "en")))
+
+
+def asks_open(sentence: str, language: str) -> bool:
+    """An open question that is not an invitation ("why don't we look at it together?")."""
+    from coach.text.acts import is_open_question
+
+    return is_open_question(sentence, language) and not is_invitation(sentence, language)
+
+
+def asks(sentence: str, language: str) -> bool:
+    """A question of either kind that is not an invitation."""
+    return is_question(sentence, language) and not is_invitation(sentence, language)
