@@ -19,6 +19,8 @@ from fastapi.staticfiles import StaticFiles
 from coach import __version__
 from coach.api.auth import AuthGate, SessionCookies, add_auth_routes, browser_language
 from coach.api.guard import OriginGuard
+from coach.api.v1 import PREFIX as API_V1
+from coach.api.v1 import build_router as api_v1
 from coach.errors import CoachError, NotFoundError, PermissionDenied
 from coach.services import content, media, profile, setup
 from coach.services.practice import PracticeService
@@ -83,6 +85,8 @@ def create_app(
 
     if STATIC.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    app.include_router(api_v1(runtime, identify=cookies.username, practice=lambda: practice or _default_practice(runtime)), prefix=API_V1)  # fmt: skip
 
     if not ui:
         return app

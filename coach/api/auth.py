@@ -31,6 +31,8 @@ MAX_AGE_S = 12 * 3600
 LANGUAGES = ("en", "zh")
 PUBLIC_PREFIXES = ("/login", "/logout", "/static/", "/api/health", "/favicon.ico")
 """Paths an anonymous visitor may reach: the sign-in page and what it needs."""
+API_TOKEN_PREFIX = "/api/v1/"
+"""Where an ``Authorization: Bearer`` API token stands in for the session cookie."""
 _CACHE_S = 5.0
 
 _TEXT = {
@@ -296,6 +298,10 @@ class AuthGate:
             await self.app(scope, receive, send)
             return
         conn = HTTPConnection(scope)
+        if _bearer_for_api(conn):
+            # The REST API checks the token itself (coach.api.v1.context) and answers 401.
+            await self.app(scope, receive, send)
+            return
         if self.identify(conn) is not None:
             await self.app(scope, receive, send)
             return
@@ -314,6 +320,13 @@ class AuthGate:
         return JSONResponse(
             {"detail": "sign in first: this needs a signed-in user"}, status_code=401
         )
+
+
+def _bearer_for_api(conn: HTTPConnection) -> bool:
+    """An HTTP request to the REST API that carries an API token (checked by the API)."""
+    if conn.scope["type"] != "http" or not conn.url.path.startswith(API_TOKEN_PREFIX):
+        return False
+    return conn.headers.get("authorization", "").lower().startswith("bearer ")
 
 
 Identify = Callable[[HTTPConnection], str | None]

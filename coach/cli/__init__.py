@@ -351,6 +351,7 @@ from coach.cli import clips as _clips  # noqa: E402,F401
 from coach.cli import evaluation as _evaluation  # noqa: E402,F401
 from coach.cli import practice as _practice  # noqa: E402,F401
 from coach.cli import speech as _speech  # noqa: E402,F401
+from coach.cli import tokens as _tokens  # noqa: E402,F401
 from coach.cli import training as _training  # noqa: E402,F401
 
 

@@ -80,6 +80,14 @@ def migrate(engine: Engine) -> str:
     return revision or ""
 
 
+def head_revision() -> str:
+    """The newest migration's revision (what ``migrate`` brings a database to)."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    return head or ""
+
+
 def is_migrated(engine: Engine) -> bool:
     """True when the schema exists (``coach init`` has been run)."""
     return inspect(engine).has_table("alembic_version")

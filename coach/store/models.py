@@ -473,3 +473,25 @@ class KeyPointOverrideRow(Base):
 # Analytics read sessions by rep and time, and drill attempts by assignment.
 Index("ix_practice_sessions_user_started", PracticeSessionRow.user_id, PracticeSessionRow.started_at)
 Index("ix_practice_sessions_assignment_id", PracticeSessionRow.assignment_id)
+
+
+class ApiTokenRow(Base):
+    """A user's API token for the REST API: only a SHA-256 digest of its secret is stored.
+
+    ``prefix`` is the token's public id, used to find the row; the secret after it is
+    checked against ``secret_hash`` in constant time.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[UserRow] = relationship(foreign_keys=[user_id])

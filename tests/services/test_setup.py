@@ -16,7 +16,7 @@ def test_init_loads_seeds_and_is_idempotent(runtime):
         assert set(counter) <= {"unchanged"}, (kind, counter)
     stats = content.library_stats(runtime)
     assert stats.clips >= 40 and stats.personas >= 6 and stats.teams == 1 and stats.users == 5
-    assert any("schema 0003" in line for line in second.lines())
+    assert any("schema 0004" in line for line in second.lines())
 
 
 def test_init_refuses_invalid_seeds_and_writes_nothing(runtime, tmp_path):

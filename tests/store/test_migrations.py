@@ -3,7 +3,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from coach.store.db import alembic_config, is_migrated, make_engine, migrate
+from coach.store.db import alembic_config, head_revision, is_migrated, make_engine, migrate
 from coach.store.models import Base
 
 
@@ -18,7 +18,7 @@ def test_migrate_is_idempotent(database_url):
     engine = make_engine(database_url)
     assert not is_migrated(engine)
     first = migrate(engine)
-    assert migrate(engine) == first == "0003"
+    assert migrate(engine) == first == head_revision() == "0004"
     assert is_migrated(engine)
     engine.dispose()
 

@@ -3,7 +3,7 @@
 from alembic import command
 from sqlalchemy import inspect, text
 
-from coach.store.db import alembic_config, make_engine, migrate
+from coach.store.db import alembic_config, make_engine
 
 
 def _to(engine, revision, *, down=False):
@@ -28,7 +28,7 @@ def test_0003_upgrades_in_place_and_downgrades(database_url):
                 " VALUES ('clip', 'old task', '', 1, CURRENT_TIMESTAMP)"
             )
         )
-    assert migrate(engine) == "0003"
+    _to(engine, "0003")
     tables = set(inspect(engine).get_table_names())
     assert {"drills", "certificates", "coaching_comments", "key_point_overrides"} <= tables
     indexes = {i["name"] for i in inspect(engine).get_indexes("practice_sessions")}
