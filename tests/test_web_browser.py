@@ -502,6 +502,13 @@ def test_a_trainer_assigns_a_drill_the_rep_starts_it_and_the_manager_sees_the_te
         assert "week 1" in page.locator("#my-drills").inner_text()
         page.click("#start-drill")
         page.wait_for_selector("#coach-call[data-status=active]", timeout=60_000)
+        page.fill("#turn-text textarea", "Hi Dana, this is Alex from FleetFlow. Is now a good time?")
+        page.click("#send-turn")
+        page.wait_for_function(
+            "document.querySelectorAll('#coach-chat .bubble.rep').length >= 1", timeout=WAIT_MS
+        )
+        page.click("#end-call")
+        page.wait_for_selector("#score-value", timeout=WAIT_MS)
     with browser(silent_wav(voices), locale="zh-CN") as context:
         page = context.new_page()
         sign_in(page, app, "manager", "demo-manager-pass")
@@ -512,9 +519,29 @@ def test_a_trainer_assigns_a_drill_the_rep_starts_it_and_the_manager_sees_the_te
         assert "要点提及率" in page.locator("#team-report").inner_text()
         assert "week 1" in page.locator("#team-report").inner_text()
         shot(page, "zh-manager-team")
+        # drill down into the rep's call, coach it and override a key point
+        page.click("#team-open")
+        page.wait_for_selector("#score-value", timeout=60_000)
+        page.wait_for_selector("#coach-box", state="visible", timeout=60_000)
+        page.fill("#coach-comment textarea", "开场不错，下次先确认对方是否方便 <script>x</script>")
+        page.click("#coach-add")
+        page.wait_for_selector("#coaching-comments .comment", timeout=60_000)
+        assert "<script>x</script>" in page.locator("#coaching-comments").inner_text()
+        page.fill("#override-reason textarea, #override-reason input", "问候其实做到了")
+        page.click("#override-status label:has-text('已做到')")
+        page.click("#override-point-button")
+        page.wait_for_selector("#coaching-comments .override.kp", timeout=60_000)
+        shot(page, "zh-manager-coaching")
+        open_tab(page, "团队")
         with page.expect_download(timeout=60_000) as download:
             page.click("#team-download")
             page.wait_for_selector("#team-file a", timeout=60_000)
             page.locator("#team-file a").first.click()
         data = Path(download.value.path()).read_bytes()
         assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, so Excel opens Chinese
+    with browser(silent_wav(voices)) as context:
+        page = context.new_page()
+        sign_in(page, app, "rep")
+        page.wait_for_selector("#coaching-for-me .comment.unread", timeout=60_000)
+        assert "下次先确认" in page.locator("#coaching-for-me").inner_text()
+        shot(page, "en-rep-coaching-for-me")

@@ -20,12 +20,13 @@ import gradio as gr  # noqa: E402
 
 from coach.errors import CoachError  # noqa: E402
 from coach.services import clips, profile, training  # noqa: E402
+from coach.services import coaching as coaching_service  # noqa: E402
 from coach.services.practice import PracticeService, SessionView  # noqa: E402
 from coach.services.runtime import Runtime  # noqa: E402
 from ui import render  # noqa: E402
 from ui.context import Context, actor  # noqa: E402
 from ui.i18n import LANGUAGES, Translator  # noqa: E402
-from ui.pages import drills, history, home, library, practice, scorecard, team  # noqa: E402
+from ui.pages import coaching, drills, history, home, library, practice, scorecard, team  # noqa: E402
 
 log = logging.getLogger(__name__)
 COACH_ROLES = frozenset({"trainer", "manager", "admin"})
@@ -65,6 +66,7 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
                 p = practice.build(ctx)
             with gr.Tab(t("tab.scorecard"), id="scorecard", elem_id="tab-scorecard"):
                 s = scorecard.build(ctx)
+                co = coaching.build(ctx)
             with gr.Tab(t("tab.history"), id="history", elem_id="tab-history"):
                 hi = history.build(ctx)
             with gr.Tab(t("tab.library"), id="library", elem_id="tab-library"):
@@ -79,6 +81,7 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
             tabs, session_id, h.scenario, h.persona, h.mode, p.call_bar, p.chat, p.panel, p.repeat, p.notice, p.text, p.audio,
             s.card, s.transcript, s.top_clip, h.recent, h.resume_note, h.resume,
             hi.table, hi.pick, hi.trend,
+            co.comments, co.coach_box, co.turn, co.manager_box, co.point, co.notice, h.coaching,
         ]  # fmt: skip
 
         def open_view(view: SessionView, who: str, *, note: str = "") -> dict[Any, Any]:
@@ -87,6 +90,7 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
             updates.update(practice.show(ctx, p, view))
             if view.status != "active" and view.scorecard is not None:
                 updates.update(scorecard.show(ctx, s, view, who))
+                updates.update(coaching.show(ctx, co, view, who, profile.me(runtime, actor=who).role))
                 updates[tabs] = gr.Tabs(selected="scorecard")
                 updates.update(refresh_lists(who))
             else:
@@ -97,6 +101,7 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
             sessions = ctx.practice.history(actor=who) if who else []
             updates = history.show(ctx, hi, sessions)
             updates[h.recent] = render.recent_scores(sessions, t)
+            updates[h.coaching] = home.coaching_html(ctx, coaching_service.coaching_for_me(runtime, actor=who)) if who else ""
             return updates
 
         def failure(error: Exception) -> dict[Any, Any]:
@@ -172,7 +177,7 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
                 out.update(team.show(ctx, tm, who, chosen, team.PERIODS[0]))
             return out
 
-        coach_outputs = [dr.status, dr.assignee, dr.notice, tm.team, tm.notice, tm.report, tm.mention_plot]
+        coach_outputs = [dr.status, dr.assignee, dr.notice, tm.team, tm.notice, tm.report, tm.mention_plot, tm.sessions]
         blocks.load(load_coach, outputs=coach_outputs)
 
         # -- drills and team (coaches) ---------------------------------------------------
@@ -197,8 +202,74 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
         def on_team(name: str | None, days: int | None, request: gr.Request) -> dict[Any, Any]:
             return team.show(ctx, tm, actor(request), name, days)
 
-        tm.refresh.click(on_team, inputs=[tm.team, tm.days], outputs=[tm.notice, tm.report, tm.mention_plot])
-        tm.days.change(on_team, inputs=[tm.team, tm.days], outputs=[tm.notice, tm.report, tm.mention_plot])
+        team_outputs = [tm.notice, tm.report, tm.mention_plot, tm.sessions]
+        tm.refresh.click(on_team, inputs=[tm.team, tm.days], outputs=team_outputs)
+        tm.days.change(on_team, inputs=[tm.team, tm.days], outputs=team_outputs)
+
+        def on_open_team_session(picked: str | None, request: gr.Request) -> dict[Any, Any]:
+            who = actor(request)
+            if not picked:
+                return {tm.notice: render.notice(t("team.pick_session"), kind="info")}
+            try:
+                return open_view(ctx.practice.view(picked, actor=who), who)
+            except (CoachError, ValueError) as error:
+                return {tm.notice: render.notice(ctx.message(error))}
+
+        tm.open.click(on_open_team_session, inputs=[tm.sessions], outputs=screen + [tm.notice])
+
+        # -- coaching on a scorecard -----------------------------------------------------
+
+        def redraw_coaching(sid: str, who: str, note: str) -> dict[Any, Any]:
+            view = ctx.practice.view(sid, actor=who)
+            out = coaching.show(ctx, co, view, who, profile.me(runtime, actor=who).role)
+            out[co.notice] = note
+            return out
+
+        def on_comment(sid: str | None, turn: int | None, body: str, request: gr.Request) -> dict[Any, Any]:
+            who = actor(request)
+            if not sid:
+                return {co.notice: render.notice(t("practice.none"), kind="info")}
+            try:
+                coaching_service.add_comment(
+                    runtime, actor=who, session_id=sid, body=body,
+                    turn_index=None if turn in (None, -1) else int(turn),
+                )  # fmt: skip
+            except (CoachError, ValueError) as error:
+                return {co.notice: render.notice(ctx.message(error))}
+            out = redraw_coaching(sid, who, render.notice(t("coach.added"), kind="info"))
+            out[co.body] = ""
+            return out
+
+        coaching_outputs = [co.comments, co.coach_box, co.turn, co.manager_box, co.point, co.notice]
+        co.add.click(on_comment, inputs=[session_id, co.turn, co.body], outputs=coaching_outputs + [co.body])
+
+        def on_override_score(sid: str | None, score: float | None, reason: str, request: gr.Request) -> dict[Any, Any]:
+            who = actor(request)
+            if not sid or score is None:
+                return {co.notice: render.notice(t("coach.need_score"), kind="info")}
+            try:
+                coaching_service.override_score(runtime, actor=who, session_id=sid, score=float(score), comment=reason)
+            except (CoachError, ValueError) as error:
+                return {co.notice: render.notice(ctx.message(error))}
+            return redraw_coaching(sid, who, render.notice(t("coach.overridden_ok"), kind="info"))
+
+        co.override_score.click(on_override_score, inputs=[session_id, co.score, co.reason], outputs=coaching_outputs)
+
+        def on_override_point(sid: str | None, point: str | None, status: str | None, reason: str, request: gr.Request) -> dict[Any, Any]:
+            who = actor(request)
+            if not sid or not point or not status:
+                return {co.notice: render.notice(t("coach.need_point"), kind="info")}
+            try:
+                coaching_service.override_key_point(
+                    runtime, actor=who, session_id=sid, key_point_id=point, status=status, comment=reason
+                )
+            except (CoachError, ValueError) as error:
+                return {co.notice: render.notice(ctx.message(error))}
+            return redraw_coaching(sid, who, render.notice(t("coach.overridden_ok"), kind="info"))
+
+        co.override_point.click(
+            on_override_point, inputs=[session_id, co.point, co.status, co.reason], outputs=coaching_outputs
+        )
 
         def on_download(name: str | None, days: int | None, kind: str | None, request: gr.Request) -> tuple[Any, str]:
             return team.download(ctx, actor(request), name, days, kind)

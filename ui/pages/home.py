@@ -22,6 +22,7 @@ class HomePage:
     resume_note: gr.HTML
     resume: gr.Button
     drills: gr.HTML
+    coaching: gr.HTML
     drill_pick: gr.Dropdown
     start_drill: gr.Button
     scenario: gr.Dropdown
@@ -71,6 +72,7 @@ def build(ctx: Context) -> HomePage:
         resume = gr.Button(t("home.resume_button"), visible=False, elem_id="resume-call", scale=0)
     gr.Markdown(f"### {t('home.drills')}")
     drills = gr.HTML(f'<p class="muted">{render.e(t("home.no_drills"))}</p>', elem_id="my-drills")
+    coaching = gr.HTML("", elem_id="coaching-for-me")
     with gr.Row():
         drill_pick = gr.Dropdown(choices=[], label=t("home.pick_drill"), elem_id="pick-drill", scale=4)
         start_drill = gr.Button(t("home.start_drill"), elem_id="start-drill", scale=1)
@@ -103,7 +105,7 @@ def build(ctx: Context) -> HomePage:
     gr.Markdown(f"### {t('home.recent')}")
     recent = gr.HTML(f'<p class="muted">{render.e(t("home.no_recent"))}</p>', elem_id="recent-scores")
     return HomePage(
-        resume_note, resume, drills, drill_pick, start_drill, scenario, persona, mode, exam, start, recent
+        resume_note, resume, drills, coaching, drill_pick, start_drill, scenario, persona, mode, exam, start, recent
     )
 
 
@@ -154,3 +156,22 @@ def drill_choices(tasks: list[Any]) -> list[tuple[str, int]]:
         for task in tasks
         if getattr(task, "kind", "") == "drill" and not task.done and task.attempts_left != 0
     ]
+
+
+def coaching_html(ctx: Context, comments: list[Any]) -> str:
+    """"Coaching for me": the coaches' comments on the rep's calls, unread ones marked."""
+    t = ctx.t
+    if not comments:
+        return ""
+    e = render.e
+    items = []
+    for c in comments[:10]:
+        css = "comment unread" if c.read_at is None else "comment"
+        items.append(
+            f'<div class="{css}" data-session="{e(c.session_id)}"><b>{e(c.author or "?")}</b> '
+            f'<small class="muted">{e(c.scenario_id)} · {c.session_started_at:%Y-%m-%d}</small>'
+            f"<p>{e(c.body)}</p></div>"
+        )
+    unread = sum(1 for c in comments if c.read_at is None)
+    head = e(t("home.coaching", n=unread))
+    return f'<h4>{head}</h4>{"".join(items)}<p class="muted small">{e(t("home.coaching_help"))}</p>'

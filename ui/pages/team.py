@@ -40,6 +40,8 @@ class TeamPage:
     kind: gr.Radio
     download: gr.Button
     file: gr.File
+    sessions: gr.Dropdown
+    open: gr.Button
 
 
 def build(ctx: Context) -> TeamPage:
@@ -69,6 +71,9 @@ def build(ctx: Context) -> TeamPage:
     )
     report = gr.HTML(f'<p class="muted">{render.e(t("team.none"))}</p>', elem_id="team-report")
     with gr.Row():
+        sessions = gr.Dropdown(choices=[], label=t("team.sessions"), elem_id="team-sessions", scale=4)
+        open_button = gr.Button(t("team.open"), elem_id="team-open", scale=1)
+    with gr.Row():
         kind = gr.Radio(
             choices=[(t("team.export." + k), k) for k in EXPORTS],
             value="scorecards",
@@ -78,7 +83,9 @@ def build(ctx: Context) -> TeamPage:
         )
         download = gr.Button(t("team.download"), elem_id="team-download", scale=1)
     file = gr.File(label=t("team.file"), elem_id="team-file", interactive=False)
-    return TeamPage(team, days, refresh, notice, mention_plot, report, kind, download, file)
+    return TeamPage(
+        team, days, refresh, notice, mention_plot, report, kind, download, file, sessions, open_button
+    )
 
 
 def teams_for(ctx: Context, who: str) -> list[str]:
@@ -216,10 +223,25 @@ def show(ctx: Context, page: TeamPage, who: str, team: str | None, days: int | N
         report = analytics.team_report(ctx.runtime, actor=who, team=team, since=_since(days))
     except CoachError as error:
         return {page.notice: render.notice(ctx.message(error)), page.report: ""}
+    try:
+        rows = exports.export_json(ctx.runtime, actor=who, kind="sessions", team=team, since=_since(days))
+    except CoachError:
+        rows = []
+    rows.sort(key=lambda r: str(r.get("started_at") or ""), reverse=True)
+    choices = [
+        (
+            f"{str(r.get('started_at') or '')[:16].replace('T', ' ')} · {r.get('rep')} · {r.get('scenario_id')}"
+            f" · {t('mode.' + str(r.get('mode')))}"
+            + (f" · {float(r['score']):.0f}" if r.get("score") is not None else ""),
+            str(r["session_id"]),
+        )
+        for r in rows[:200]
+    ]
     return {
         page.notice: "",
         page.report: report_html(ctx, report),
         page.mention_plot: _mention_frame(report.mention_rates),
+        page.sessions: gr.update(choices=choices, value=choices[0][1] if choices else None),
     }
 
 
