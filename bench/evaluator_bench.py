@@ -74,9 +74,27 @@ def external_sets(root: Path = EXTERNAL) -> dict[str, Path]:
     out: dict[str, Path] = {}
     for part in ("dev", "test"):
         folder = root / part / inner if inner else root / part
+        if (root / "calls" / part).is_dir():  # calls/<part>/ with labels/gold/<part>/
+            folder = root / "calls" / part
         if folder.is_dir():
             out[f"external-{part}"] = folder
     return out
+
+
+def _gold_labels(path: Path) -> dict[str, str] | None:
+    """Blind annotators' adjudicated labels for a call kept apart from it, if any.
+
+    The layout of ``evaluator_external``: ``calls/<part>/<call>.json`` and
+    ``labels/gold/<part>/<call>.json`` (``{"labels": {point: hit|missed|n/a}}``). Points
+    labelled ``n/a`` (a conditional point whose trigger never came) are left out of scoring.
+    """
+    labels = path.parent.parent.parent / "labels" / "gold" / path.parent.name / path.name
+    if not labels.exists():
+        return None
+    data = json.loads(labels.read_text(encoding="utf-8"))
+    return {
+        k: v for k, v in (data.get("labels") or {}).items() if v in ("hit", "partial", "missed")
+    }
 
 
 def discover_sets(data: Path = DATA) -> dict[str, Path]:
@@ -100,7 +118,11 @@ def held_out(name: str) -> bool:
 def scenarios_for(folder: Path) -> dict[str, Any]:
     """The seed scenarios plus any the set brings (``scenarios/`` in it or one level up)."""
     scenarios = dict(load_catalog([ROOT / "seeds"]).scenarios)
-    for extra in (folder / "scenarios", folder.parent / "scenarios"):
+    for extra in (
+        folder / "scenarios",
+        folder.parent / "scenarios",
+        folder.parent.parent / "scenarios",
+    ):
         if extra.is_dir() and extra != ROOT / "seeds" / "scenarios":
             catalog = load_catalog([extra])
             if catalog.issues:
@@ -114,6 +136,10 @@ def load_dev(folder: Path | None = None) -> list[dict[str, Any]]:
     items = []
     for path in sorted((folder or DEV).glob("*.json")):
         item = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(item, dict) and "gold" not in item and "turns" in item:
+            gold = _gold_labels(path)
+            if gold is not None:
+                item["gold"] = gold
         if isinstance(item, dict) and "gold" in item and "turns" in item:
             items.append(item | {"file": path.name})
     return items
@@ -179,6 +205,8 @@ def predict(
         scenario = scenarios[item["scenario"]]
         transcript = Transcript(language=item["language"], turns=[Turn(**t) for t in item["turns"]])
         for result in detector.detect(scenario, transcript):
+            if result.id not in item["gold"]:  # n/a for this call: not scored
+                continue
             rows.append(
                 {
                     "file": item["file"],
