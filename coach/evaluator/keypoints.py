@@ -367,6 +367,7 @@ class KeyPointDetector:
         profiles = [act_profile(p, language) for p in scenario.key_points]
         open_askers = sum(p.open_question for p in profiles)
         time_askers = sum(p.concrete_time for p in profiles)
+        keyterms = _question_keyterms(scenario.key_points, language) if self.plain_points else {}
         return [
             self._judge(
                 point,
@@ -378,6 +379,7 @@ class KeyPointDetector:
                 windows,
                 distinctive=(profiles[k].open_question and open_askers == 1)
                 or (profiles[k].concrete_time and time_askers == 1),
+                keyterms=keyterms.get(point.id, frozenset()),
             )
             for k, point in enumerate(scenario.key_points)
         ]
@@ -414,6 +416,7 @@ class KeyPointDetector:
         t: Thresholds,
         windows: dict[int, str],
         distinctive: bool = False,
+        keyterms: frozenset[str] = frozenset(),
     ) -> PointResult:
         profile = act_profile(point, language)
         plain = self.plain_points and is_plain(point)
@@ -470,6 +473,16 @@ class KeyPointDetector:
                 continue  # "How's your week going?" asks nothing about the point
             low = False
             reported: float | None = None
+            if (
+                keyterms
+                and not gaps
+                and is_question(said, language)
+                and not is_invitation(said, language)
+                and content_terms(said, language) & keyterms
+            ):
+                # A question using words only this point's description and examples use
+                # ("今年多大了" for "孩子的年龄", "几岁"): about this point however phrased.
+                topic = max(topic, t.topic_hit)
             if act_led and not gaps:
                 # Similarity only breaks ties here; wording far from the point is flagged.
                 closest = max(topic, float(raw[i]))
@@ -544,6 +557,36 @@ def _plain_profile(profile: ActProfile, point: KeyPoint) -> ActProfile:
         ties_to_customer=profile.ties_to_customer and not profile.question,
         question=profile.open_question or (profile.question and asks_in_words),
     )
+
+
+_ASK_IN_WORDS = re.compile(r"\bask(?:s|ing)?\b|问")
+
+
+def _question_keyterms(points: list[KeyPoint], language: str) -> dict[str, frozenset[str]]:
+    """For each plain point that asks something: its words no other point of the scenario uses."""
+    terms = {p.id: content_terms(" ".join([p.description, *p.examples]), language) for p in points}
+    out: dict[str, frozenset[str]] = {}
+    for point in points:
+        asks = bool(_ASK_IN_WORDS.search(point.description.lower())) or (
+            bool(point.examples)
+            and sum(is_question(e, language) for e in point.examples) * 2 >= len(point.examples)
+        )
+        if not (asks and is_plain(point)):
+            continue
+        others = frozenset().union(*(t for k, t in terms.items() if k != point.id))
+        out[point.id] = frozenset(
+            term for term in terms[point.id] - others if not _GENERIC_TERM.search(term)
+        )
+    return out
+
+
+# Words of any question or of the description's frame ("the rep asks the customer"), not of
+# what is asked about: they say nothing about which point a question belongs to.
+_GENERIC_TERM = re.compile(
+    r"'|^(?:customer|customers|rep|prospect|caller|lead|parent|roughly|about|know|tell)$|"
+    r"问|销售|客户|家长|什么|时候|么时|已经|或者|大概|现在|一下|可以|这个|那个|怎么|多少|哪些|哪方|方面|"
+    r"希望|比如|还是|有没|没有|是不|不是|一般|情况|您的|我们"
+)
 
 
 def _example_sentences(examples: list[str]) -> list[str]:

@@ -170,6 +170,9 @@ _ZH_GIVEN = re.compile(
     r"[小老阿][\u4e00-\u9fff]|我叫[\u4e00-\u9fff]{1,3}|我姓[\u4e00-\u9fff]|"
     r"[\u4e00-\u9fff](?:老师|经理|医生|顾问|总)"
 )
+_ZH_FILLER_LEAD = re.compile(
+    r"^(?:那个|这个|就是|嗯|呃|额)+"
+)  # spoken fillers: "我是那个童语星球的…"
 _ZH_END = r"(?:[，,。！!？?\s啊呀哈吧呢]|请问|您|你|$)"
 
 
@@ -179,7 +182,7 @@ def zh_own_name(text: str) -> bool:
     if re.search(r"我叫|叫我|我姓|我的名字|本人", text):
         return True
     for match in _ZH_SELF.finditer(text):
-        rest = text[match.end() : match.end() + 24]
+        rest = _ZH_FILLER_LEAD.sub("", text[match.end() : match.end() + 28])[:24]
         if re.match(r"您的|你的", rest) and _ZH_ROLE.search(rest[:10]):
             return True  # "我是您的专属顾问Amy"
         if _ZH_NOT_A_NAME_START.match(rest):
@@ -196,7 +199,7 @@ def zh_own_name(text: str) -> bool:
 def zh_company(text: str) -> bool:
     """True when a Chinese sentence names the organisation the speaker is with."""
     for match in _ZH_ORG_LEAD.finditer(text):
-        rest = text[match.end() : match.end() + 24]
+        rest = _ZH_FILLER_LEAD.sub("", text[match.end() : match.end() + 28])[:24]
         if _ZH_NOT_A_NAME_START.match(rest):
             continue
         owner = re.match(r"([A-Za-z\u4e00-\u9fff]{2,14}?)的", rest)
@@ -261,12 +264,260 @@ _TIME_CHECK_CUE = re.compile(
 )
 
 
+# --- other acts a plain description names -------------------------------------------------------
+
+_EN_PERSON_CHECK = re.compile(
+    r"\b(?:is this|is that|am i (?:speaking|talking) (?:to|with)|(?:may|can|could) i (?:speak|talk) "
+    r"(?:to|with)|i'm looking for|im looking for|is it)\s+(?:mr |mrs |ms |miss |dr )?([a-z][a-z'-]+)"
+)
+_EN_TITLE_GREETING = re.compile(
+    r"^(?:hi|hello|hey|good (?:morning|afternoon|evening))\s+(?:mr|mrs|ms|miss|dr)\s+[a-z]+$"
+)
+_ZH_PERSON_CHECK = re.compile(
+    r"(?:请问)?(?:您|你|这边)?是[\u4e00-\u9fffA-Za-z]{1,6}?(?:先生|女士|小姐|妈妈|爸爸|家长|本人|总|经理|老师)"
+    r"(?:吗|嘛|吧|对吧|是吧|对吗)|请问是[\u4e00-\u9fffA-Za-z]{1,4}(?:吗|嘛)|(?:找|是)一下?[\u4e00-\u9fff]{2,3}(?:先生|女士)"
+)
+
+
+def checks_person(text: str, language: str) -> bool:
+    """True when the rep asks whether they are talking to the person they called ("Is this Dana?")."""
+    if language == "zh":
+        return bool(_ZH_PERSON_CHECK.search(text))
+    for sentence in split_sentences(text) or [text]:
+        low = compact(sentence, "en")
+        if _EN_TITLE_GREETING.match(low) and is_question(sentence, "en"):
+            return True  # "Hi, Mr. Washington?"
+        for match in _EN_PERSON_CHECK.finditer(low):
+            if _name_like(match.group(1), sentence) or match.group(1) in ("the", "mr", "mrs", "ms"):
+                if match.group(1) != "the" or re.search(
+                    r"\bthe (?:owner|homeowner|person|manager|one who)", low[match.start() :]
+                ):
+                    return True
+    return False
+
+
+_EN_PRIOR_REQUEST = re.compile(
+    r"\byou (?:filled|sent|submitted|requested|asked (?:us )?for|signed up|downloaded|reached out|"
+    r"contacted us|enquired|inquired|registered|left (?:us|your|a|an)|put in|clicked)\b|"
+    r"\byour (?:\w+ )?(?:request|form|enquiry|inquiry|submission|application|download|sign ?up)\b|"
+    r"\b(?:returning|following up on|follow up on|calling about|about) (?:your|the) (?:\w+ )?"
+    r"(?:request|form|enquiry|inquiry|message|submission)\b"
+)
+_ZH_PRIOR_REQUEST = re.compile(
+    r"(?:您|你|家长|宝妈|宝爸)[^。！？?!]{0,20}?(?:(?:留|填|领|报|约|提交|申请|登记|领取|预约|咨询|报名)(?:了|过|的)|"
+    r"提交|申请|登记|领取|报名)"
+)
+
+
+def refers_to_request(text: str, language: str) -> bool:
+    """True when the rep refers to something the customer sent or asked for before the call."""
+    if language == "zh":
+        return bool(_ZH_PRIOR_REQUEST.search(text))
+    return bool(_EN_PRIOR_REQUEST.search(compact(text, "en")))
+
+
+_EN_OTHER_PERSON = re.compile(
+    r"\b(?:anyone|anybody|someone|who) else\b|\byou and (?:your|the) \w+|\b(?:both of you|you both)\b|"
+    r"\b(?:your|the) (?:[a-z-]+ ){0,2}?(?:wife|husband|spouse|partner|owner|co-owner|boss|dispatcher|"
+    r"manager|lead|supervisor|director|colleague|coworker|accountant|team|family|parents?|son|"
+    r"daughter)\b.{0,40}\b(?:join|be there|be on|sit in|be involved|come|be part|decid\w*|be able|"
+    r"be home|too|as well)\b"
+)
+_ZH_OTHER_PERSON = re.compile(
+    r"(?:还有|其他|别的)(?:谁|人|家人)|(?:爱人|老公|老婆|先生|太太|家里人|孩子爸|孩子妈|合伙人|老板|领导|家人)"
+    r"[^。！？?!]{0,12}(?:一起|也来|在场|参加|到场|在家|方便)"
+)
+_EN_CONTACT = re.compile(r"\b(?:e ?mail|email address|phone|number|cell|address|wechat)\b")
+_ZH_CONTACT = re.compile(r"微信|手机号|电话|邮箱|地址")
+
+
+def asks_other_person(text: str, language: str) -> bool:
+    """True when the rep asks whether someone else (a spouse, the owner) will take part."""
+    sentences = split_sentences(text) or [text]
+    if language == "zh":
+        return any(_ZH_OTHER_PERSON.search(s) and is_question(s, "zh") for s in sentences)
+    return any(
+        _EN_OTHER_PERSON.search(compact(s, "en")) and is_question(s, "en") for s in sentences
+    )
+
+
+def confirms_contact(text: str, language: str) -> bool:
+    """True when the rep asks for or checks the customer's email, phone or address."""
+    pattern = _ZH_CONTACT if language == "zh" else _EN_CONTACT
+    return any(
+        pattern.search(s if language == "zh" else compact(s, "en")) and is_question(s, language)
+        for s in split_sentences(text) or [text]
+    )
+
+
+_PERSON_CHECK_CUE = re.compile(
+    r"right person|correct person|talking (?:to|with) (?:the )?(?:right|correct)|"
+    r"speaking (?:to|with) (?:the )?(?:right|correct)|是否本人|是不是本人|确认.{0,4}身份|找对人"
+)
+_PRIOR_REQUEST_CUE = re.compile(
+    r"(?:request|form|enquiry|inquiry|download|sign[- ]?up|application)s? (?:that )?(?:the )?"
+    r"(?:customer|lead|prospect|caller|parent|they|he|she) (?:sent|made|filled|submitted|left)|"
+    r"(?:customer|lead|prospect|caller|parent)s? (?:had )?(?:sent|filled|submitted|requested|signed up)|"
+    r"之前留|留了信息|留过信息|留的信息|之前(?:领|填|提交|咨询|预约)"
+)
+_OTHER_PERSON_CUE = re.compile(
+    r"who else|anyone else|everyone who|spouse|decision[- ]?makers?|other (?:people|person|decision)|"
+    r"还有谁|其他人|家里人|决策人"
+)
+_CONTACT_CUE = re.compile(
+    r"\b(?:confirms?|asks? for|gets?|checks?) (?:the |their |an? )?(?:e-?mail|phone|number|contact|address)|"
+    r"(?:确认|核对|询问|问).{0,4}(?:微信|手机号|电话|邮箱|地址)"
+)
+
+
+_EN_PROBLEM_ASK = re.compile(
+    r"\b(?:cost(?:ing|s)?|wrong|breaks? down|broke down|not work|doesn't work|don't work|"
+    r"fall(?:s)? apart|problems?|issues?|headaches?|frustrat\w*|how often|how much (?:time|of your)|"
+    r"los(?:e|ing)|lost|miss(?:ed|es|ing)?|impact|affect\w*|hurt\w*|slow\w*|delay\w*|mistakes?|"
+    r"errors?|complain\w*|(?:how's|how is) it (?:going|working) (?:with|for)|actually using|struggl\w*|"
+    r"pain|stuck|waste\w*|goes to that|eat(?:s)? up|take(?:s)? up)\b"
+)
+_ZH_PROBLEM_ASK = re.compile(
+    r"问题|麻烦|不方便|不好用|影响|损失|浪费|头疼|痛点|不满意|多少时间|多久一次|经常|耽误|出错|困扰|难受|吃亏"
+)
+
+
+def asks_about_problem(text: str, language: str) -> bool:
+    """True when the rep asks what goes wrong today, how often, or what it costs the customer."""
+    pattern = _ZH_PROBLEM_ASK if language == "zh" else _EN_PROBLEM_ASK
+    return any(
+        is_question(s, language)
+        and not is_invitation(s, language)
+        and bool(pattern.search(s if language == "zh" else compact(s, "en")))
+        for s in split_sentences(text) or [text]
+    )
+
+
+_EN_RESULT = re.compile(
+    r"\b(?:cut|cuts|halved|doubled|saved?|saves|got (?:\w+ ){0,4}back|went from|dropped|reduced|"
+    r"increased|grew|stopped|no longer|in half|fewer|more|less)\b"
+)
+_ZH_RESULT = re.compile(r"减少|降低|提高|提升|省了|节省|翻倍|一半|从.{1,12}到|不再|少了|多了")
+_EN_NAME_RUN = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z'&-]+(?:\s+(?:&\s+)?[A-Z][a-z'&-]+)*")
+_EN_NOT_ORG = set(
+    """I I'm I'll Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March
+    April May June July August September October November December Mr Mrs Ms Dr""".split()
+)
+
+
+def names_reference(text: str, language: str) -> bool:
+    """True when the rep names another customer and what changed for them (a figure or result).
+
+    "A lot of shops your size love it" names nobody; "Keller Brothers in Dayton cut those calls
+    in half" does.
+    """
+    if language == "zh":
+        named = bool(
+            re.search(r"[A-Za-z\u4e00-\u9fff]{2,}(?:" + _ZH_ORG_SUFFIX.pattern + ")", text)
+        )
+        named = named or bool(re.search(r"[“「《\"][^”」》\"]{2,12}[”」》\"]", text))
+        return named and bool(_ZH_RESULT.search(text) or has_number(text, "zh"))
+    for sentence in split_sentences(text) or [text]:
+        low = compact(sentence, "en")
+        if is_question(sentence, "en"):
+            continue  # "Is this the owner of A1 Plumbing?" names the customer's own business
+        result = _EN_RESULT.search(low) or (
+            has_number(sentence, "en") and time_specificity(sentence, "en") == "none"
+        )
+        if not result:
+            continue
+        names = [
+            m.group(0)
+            for m in _EN_NAME_RUN.finditer(sentence)
+            if m.group(0).split()[0] not in _EN_NOT_ORG
+        ]
+        called = re.search(r"\b(?:called|named|company|outfit|shop|firm) ([a-z][\w&'-]+)", low)
+        if any(len(n.split()) >= 2 or n.lower() not in low.split()[:1] for n in names) or (
+            called
+            and called.group(1) not in _EN_NOT_A_COMPANY
+            and called.group(1) not in _EN_NOT_A_NAME
+        ):
+            return True
+    return False
+
+
+_PROBLEM_CUE = re.compile(
+    r"\bwhat (?:goes|went|is going) wrong|\bwhat (?:it|that|the problem|this) costs?|"
+    r"\b(?:cost|impact) (?:of|on) (?:the|their|that)|\bwhere (?:it|things) break|"
+    r"\b(?:problems?|pain|issues?) (?:with|of) (?:the|their) current|"
+    r"痛点|带来的(?:影响|损失)|哪里不方便|有什么问题|遇到(?:的|什么)问题"
+)
+_REFERENCE_CUE = re.compile(
+    r"\bnamed (?:example|customer|client|company|reference)|\breference (?:customer|client)|"
+    r"\b(?:similar|comparable) (?:company|customer|client|business)|\bcustomer like them|"
+    r"(?:类似|同类|相似)的?(?:客户|公司|门店|家庭|学员)|具体的?(?:客户)?案例"
+)
+
+
+_OWN_TIME_CHECK_CUE = re.compile(
+    r"\b(?:has|have|got) (?:a |the )?(?:moment|minute|few minutes|couple of minutes|second|time) "
+    r"(?:to|for) (?:talk|speak|chat)|\bgood time to (?:talk|call|speak)|\bbad time\b|"
+    r"\btime to talk\b|\btalk (?:right )?now\b|现在(?:是否|是不是)?方便(?:接|通|说|聊)|方便(?:接听|通话|说话|聊)"
+)
+
+
+def _act_parts(desc: str) -> list[ImpliedPart]:
+    """Parts for acts other than the self-introduction; "X or Y" in the description is one part."""
+    found: list[ImpliedPart] = []
+    if _OWN_TIME_CHECK_CUE.search(desc) and not _NAME_CUE.search(desc):
+        # A point of its own ("asks whether the customer has a moment to talk right now").
+        found.append(ImpliedPart("time_check", "a check that now is a good time", _time_check))
+    if _PERSON_CHECK_CUE.search(desc):
+        found.append(
+            ImpliedPart("person_check", "a check that it is the right person", checks_person)
+        )
+    if _PRIOR_REQUEST_CUE.search(desc):
+        found.append(
+            ImpliedPart(
+                "prior_request",
+                "a mention of what the customer sent or asked for",
+                refers_to_request,
+            )
+        )
+    if _PROBLEM_CUE.search(desc):
+        found.append(
+            ImpliedPart(
+                "problem_question",
+                "a question about what goes wrong or what it costs",
+                asks_about_problem,
+            )
+        )
+    if _REFERENCE_CUE.search(desc):
+        found.append(
+            ImpliedPart(
+                "named_reference", "a named customer and what changed for them", names_reference
+            )
+        )
+    either: list[ImpliedPart] = []
+    if _CONTACT_CUE.search(desc):
+        either.append(ImpliedPart("contact", "the customer's contact details", confirms_contact))
+    if _OTHER_PERSON_CUE.search(desc):
+        either.append(ImpliedPart("other_person", "who else takes part", asks_other_person))
+    if len(either) == 2 and re.search(r"\bor\b|或|还是", desc):
+        first, second = either
+        found.append(
+            ImpliedPart(
+                f"{first.id}_or_{second.id}",
+                f"{first.description} or {second.description}",
+                lambda text, language: first.check(text, language) or second.check(text, language),
+            )
+        )
+    else:
+        found.extend(either)
+    return found
+
+
 def implied_parts(point: KeyPoint) -> list[ImpliedPart]:
     """The elements a plain point's description asks for (empty for other points)."""
     if not is_plain(point):
         return []
     desc = point.description.lower()
-    parts: list[ImpliedPart] = []
+    parts: list[ImpliedPart] = _act_parts(desc)
     if _NAME_CUE.search(desc):
         parts.append(ImpliedPart("own_name", "the rep's own name", _own_name))
         if _COMPANY_CUE.search(desc):
@@ -287,7 +538,7 @@ _EN_CONCERN = re.compile(
     r"\b(?:worr(?:y|ied|ies)|concern(?:ed|s)?|afraid|scared|nervous|risk(?:y)?|doubt|skeptic\w*|"
     r"sceptic\w*|not sure|unsure|hesitant|expensive|pricey|too much|cost(?:s|ly)?|price|budget|"
     r"afford|cheaper|no time|too busy|busy|months?|disrupt\w*|hassle|complicated|difficult|hard|"
-    r"learning curve|already (?:use|have|got|work)|happy with|locked in|contract|switch\w*|"
+    r"learning curve|already (?:use|have|got|work|pay)|why (?:would|should) (?:i|we)|what's the point|happy with|locked in|contract|switch\w*|"
     r"security|safe|privacy|trust|burned|failed|problem is|issue is|the thing is|catch|"
     r"what if|what happens if|how long|how much|does it (?:really|actually)|will it|"
     r"i don't know|not convinced|sounds like a lot|don't want|do not want|not comfortable|"
@@ -378,10 +629,13 @@ def answers_recent_concern(text: str, recent: list[tuple[int, str]], language: s
 
 _EN_REFERENCE = re.compile(
     r"\byou (?:said|mentioned|told me|were saying|brought up|described|noted|asked)\b|"
-    r"\b(?:since|because|given (?:that)?|as) (?:you|your)\b|\bfor (?:a team|someone|people) like yours?\b"
+    r"\b(?:since|because|given (?:that)?|as) (?:you|your)\b|\bfor (?:a team|someone|people) like yours?\b|"
+    r"\b(?:going |coming |getting )?back to (?:your|what you)\b|"
+    r"\b(?:on|to|about) your (?:question|concern|worry|point)\b|\byour (?:question|concern|worry) about\b"
 )
 _ZH_REFERENCE = re.compile(
-    r"您(?:刚才|刚刚|之前|前面)?(?:说|提到|讲|聊到|也说|问|担心|顾虑)|像您这种|针对您|结合您|您这种情况"
+    r"您(?:刚才|刚刚|之前|前面)?(?:说|提到|讲|聊到|也说|问|担心|顾虑)|像您这种|针对您|结合您|您这种情况|"
+    r"回到(?:您|刚才)|您(?:的|那个)(?:问题|顾虑|担心)"
 )
 _EN_BENEFIT = re.compile(
     r"\b(?:so (?:you|your)|which means|that means|that way|would|will|could|can|lets? (?:you|your)|saves?|"
