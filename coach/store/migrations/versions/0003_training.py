@@ -157,14 +157,37 @@ def upgrade() -> None:
         )
 
     # Analytics read a team's sessions by rep and time; drill status reads attempts by drill.
+    # The included columns (PostgreSQL) and the status in the key-point index make the
+    # dashboard's scans index-only (bench/analytics_bench.py).
     with op.batch_alter_table("practice_sessions", schema=None) as batch_op:
         batch_op.create_index("ix_practice_sessions_assignment_id", ["assignment_id"], unique=False)
         batch_op.create_index(
-            "ix_practice_sessions_user_started", ["user_id", "started_at"], unique=False
+            "ix_practice_sessions_user_started",
+            ["user_id", "started_at"],
+            unique=False,
+            postgresql_include=["id", "scenario_id", "mode", "ended_by"],
+        )
+    with op.batch_alter_table("scorecards", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_scorecards_session_score",
+            ["session_id", "score", "override_score"],
+            unique=False,
+            postgresql_include=["id"],
+        )
+    with op.batch_alter_table("key_point_results", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_key_point_results_scorecard_status",
+            ["scorecard_id", "key_point_id", "status"],
+            unique=False,
+            postgresql_include=["id"],
         )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("key_point_results", schema=None) as batch_op:
+        batch_op.drop_index("ix_key_point_results_scorecard_status")
+    with op.batch_alter_table("scorecards", schema=None) as batch_op:
+        batch_op.drop_index("ix_scorecards_session_score")
     with op.batch_alter_table("practice_sessions", schema=None) as batch_op:
         batch_op.drop_index("ix_practice_sessions_user_started")
         batch_op.drop_index("ix_practice_sessions_assignment_id")
