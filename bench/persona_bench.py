@@ -2,6 +2,9 @@
 
 - Pass table: good, poor, rude, off-topic and injection reps against every seed persona
   (coach.personas.suite): never breaks character, never echoes, agreement only for the good rep.
+- Coherence: the rep scripts in bench/data/persona_coherence/suite/ and tests/personas/scripts/
+  played against their personas; the share of customer replies that pass every check of
+  coach.personas.coherence, per language.
 - Turn time of the built-in engine with the real embedder (median, p95), for the rep's
   first use of a sentence (cold) and for sentences already embedded (warm), and whole
   sessions per second; baseline in the same run: the move classifier alone, which every
@@ -27,6 +30,30 @@ ROOT = Path(__file__).resolve().parent.parent
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def _coherence(catalog: object, embedder: object) -> dict[str, dict[str, int]]:
+    from bench.persona_transcripts import load_scripts, play
+    from coach.personas.coherence import check_call
+
+    rows: dict[str, dict[str, int]] = {}
+    for folder in (ROOT / "bench/data/persona_coherence/suite", ROOT / "tests/personas/scripts"):
+        if not folder.is_dir():
+            continue
+        for script in load_scripts(folder):
+            record = play(script, catalog, embedder, 0)
+            turns = [(t["speaker"], t["text"]) for t in record["turns"]]
+            problems = check_call(
+                turns,
+                catalog.personas[script["persona"]],  # type: ignore[attr-defined]
+                catalog.scenarios[script["scenario"]],  # type: ignore[attr-defined]
+                ended_by=record["ended_by"],
+            )
+            row = rows.setdefault(record["language"], {"replies": 0, "passed": 0})
+            replies = sum(speaker == "customer" for speaker, _ in turns) - 1
+            row["replies"] += replies
+            row["passed"] += replies - len({p.turn for p in problems})
+    return rows
 
 
 def main() -> int:
@@ -57,6 +84,9 @@ def main() -> int:
         ]
     passed = sum(r.passed for r in results)
     print(f"passed {passed}/{len(results)}")
+    coherence = _coherence(catalog, embedder)
+    for language, row in coherence.items():
+        print(f"coherence {language}: {row['passed']}/{row['replies']} replies pass every check")
 
     cold: list[float] = []
     warm: list[float] = []
@@ -110,7 +140,14 @@ def main() -> int:
         f"{speed['sessions_per_second_warm']} sessions/s"
     )
     path = write_results(
-        "persona", {"pass_table": table, "passed": passed, "total": len(results), "speed": speed}
+        "persona",
+        {
+            "pass_table": table,
+            "passed": passed,
+            "total": len(results),
+            "coherence": coherence,
+            "speed": speed,
+        },
     )
     print(f"results written to {path.relative_to(ROOT)}")
     return 0

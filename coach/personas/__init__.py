@@ -1,6 +1,7 @@
 """Personas: the simulated customers, and the engines that play them."""
 
 from coach.personas.model import (
+    ANSWER_TOPICS,
     MOVES,
     AgreeRule,
     Facts,
@@ -10,4 +11,13 @@ from coach.personas.model import (
     Voice,
 )
 
-__all__ = ["MOVES", "AgreeRule", "Facts", "HangUpRule", "Objection", "Persona", "Voice"]
+__all__ = [
+    "ANSWER_TOPICS",
+    "MOVES",
+    "AgreeRule",
+    "Facts",
+    "HangUpRule",
+    "Objection",
+    "Persona",
+    "Voice",
+]

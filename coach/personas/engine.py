@@ -13,22 +13,43 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
 
 from coach.backends.ports import Embedder
 from coach.evaluator.keypoints import KeyPointDetector
+from coach.personas.dialogue import (
+    DialogueState,
+    RepTurn,
+    analyse,
+    is_repeat_request,
+    line_problem,
+    numbers,
+    vocabulary_of,
+)
 from coach.personas.model import Objection, Persona
-from coach.personas.moves import MoveClassifier, is_injection
+from coach.personas.moves import MoveClassifier, is_injection, is_pressure, is_rude
 from coach.scenarios.model import Scenario
-from coach.text.normalize import compact
+from coach.text.normalize import compact, tokens
 from coach.transcripts import Transcript, Turn
 
-CustomerLines = Callable[[str, str], list[str]]
-"""(scenario id, objection kind) -> real customer lines from the clip library."""
+
+class SourcedLine(NamedTuple):
+    """A real customer line from the clip library, with the clip it came from."""
+
+    text: str
+    clip_id: str
+
+
+CustomerLines = Callable[[str, str], Sequence[str | SourcedLine]]
+"""(scenario id, objection kind) -> real customer lines from the clip library.
+
+Plain strings are accepted; :class:`SourcedLine` items also tell which clip a line is from, so
+a customer turn built from it can say where its words came from.
+"""
 
 _GOOD = {
     "greeting": 0.05,
@@ -38,7 +59,7 @@ _GOOD = {
     "objection_answer": 0.1,
     "pitch": 0.04,
 }
-_BAD = {"rude": 2, "off_topic": 1, "unknown": 0}
+_BAD = {"rude": 2, "off_topic": 1}
 
 _CONFUSED = {
     "en": [
@@ -53,9 +74,102 @@ _CONFUSED = {
     ],
 }
 _FILLER_REPLIES = {
-    "en": ["Okay.", "Go on.", "Mm-hm, I'm listening.", "Right."],
-    "zh": ["嗯，您说。", "好的，然后呢？", "嗯，我在听。", "是吗？"],
+    "en": ["Okay.", "Go on.", "Mm-hm, I'm listening.", "Right.", "Okay, and?", "Sure."],
+    "zh": ["嗯，您说。", "好的，然后呢？", "嗯，我在听。", "嗯。", "然后呢？", "嗯，接着说。"],
 }
+_NOT_UNDERSTOOD = {
+    "en": {
+        "silence": [
+            "Hello? Are you still there?",
+            "Hello? I can't hear you.",
+            "Sorry, you've gone quiet. Are you there?",
+        ],
+        "gibberish": [
+            "Sorry, you broke up there. What was that?",
+            "Sorry, I didn't catch a word of that. Can you say it again?",
+            "Sorry? That didn't make any sense to me.",
+        ],
+        "cut_off": [
+            "Sorry, you cut out there. You were saying?",
+            "You broke up halfway through. What were you going to say?",
+            "Sorry, I lost the end of that. Go on?",
+        ],
+        "other_language": [
+            "Sorry, I don't speak Chinese. Could you say that in English?",
+            "Sorry, I didn't understand that. English, please?",
+            "I'm sorry, I only speak English.",
+        ],
+        "again": [
+            "I still can't make out what you're saying. Is something wrong with your line?",
+            "Look, I can't understand you at all. Maybe call back when the line's better.",
+            "Sorry, this isn't working. I still can't understand you.",
+        ],
+    },
+    "zh": {
+        "silence": ["喂？喂？你还在吗？", "喂？听不到你说话。", "喂？怎么不说话了？"],
+        "gibberish": ["啊？你说什么？", "啊？没听懂，你再说一遍？", "你这说的什么啊？我没听明白。"],
+        "cut_off": [
+            "喂？你说一半断了，刚才说什么？",
+            "刚才没听全，你接着说？",
+            "信号不好，你后面说的什么？",
+        ],
+        "other_language": [
+            "啊？你说的是英语吗？我没听懂，说中文吧。",
+            "不好意思，听不懂外语，你说中文好吗？",
+            "你说中文行吗？我没听明白。",
+        ],
+        "again": [
+            "你到底在说什么？我还是听不懂。",
+            "你那边是不是有问题？我一句都没听懂。",
+            "听不清，你要是没事我就先挂了。",
+        ],
+    },
+}
+_PRESSURE = {
+    "en": [
+        "I'm not going to be rushed into anything, sorry.",
+        "I don't decide things on the spot. If that's the deal, it's a no.",
+        "Pushing me isn't going to help.",
+    ],
+    "zh": [
+        "你别催我，我不会今天就定的。",
+        "这么催我反而不放心了。",
+        "你这样逼我，我就更不想定了。",
+    ],
+}
+_OVERPROMISE = {
+    "en": [
+        "Nobody can promise that. Honestly, hearing it makes me trust this less.",
+        "Hang on, you can't know that over the phone.",
+    ],
+    "zh": ["这种话谁都不敢保证，你这么说我反而不信了。", "电话里你怎么就能打包票？"],
+}
+_GOOD_TIME = {
+    "en": ["I've got a few minutes. Go ahead.", "Now's okay, briefly. Go on."],
+    "zh": ["嗯，现在可以，你说吧。", "方便，你说吧，简单点。"],
+}
+_YIELD_REPLY = {
+    "en": ["No, go ahead, you were saying?", "Oh, nothing important. Go on, what were you saying?"],
+    "zh": ["没事，你说吧。", "你先说，我听着。"],
+}
+_AS_I_SAID = {"en": "Like I said, ", "zh": "我刚才也说了，"}
+_AGREE_SLOT = {
+    "en": [
+        "OK, {slot} works for me. Send me the details.",
+        "Alright, {slot} it is. Send me an invite.",
+    ],
+    "zh": ["行，那就{slot}吧，你把具体信息发我。", "可以，就{slot}，你到时候发个信息给我。"],
+}
+_AGREE_NO_SLOT = {
+    "en": ["OK, let's do it. Send me a couple of times and the details."],
+    "zh": ["行，那你约个时间，把信息发我。"],
+}
+_SAY_MORE = {
+    "en": ["Okay. What exactly are you suggesting?", "Right. So what would the next step be?"],
+    "zh": ["嗯，那你具体想怎么安排？", "那下一步是什么？"],
+}
+_NAME_FACTS = ("company", "clinic", "product_name", "brand")
+_COMPANY_FACTS = ("company", "clinic", "product_name", "brand")
 
 
 def fill_line(line: str, persona: Persona, scenario: Scenario) -> str:
@@ -74,6 +188,7 @@ def spoken_lines(persona: Persona, scenario: Scenario) -> dict[str, list[str]]:
     Besides the persona's responses: ``objections`` (raised and resolved lines), ``agree``
     and ``hang_up``. The voice channel synthesises them ahead.
     """
+
     def fill(line: str) -> str:
         return fill_line(line, persona, scenario)
 
@@ -83,6 +198,7 @@ def spoken_lines(persona: Persona, scenario: Scenario) -> dict[str, list[str]]:
     ]
     bank["agree"] = [fill(line) for line in persona.agree_when.lines]
     bank["hang_up"] = [fill(line) for line in persona.hang_up_when.lines]
+    bank["answers"] = [fill(line) for lines in persona.answers.values() for line in lines]
     return bank
 
 
@@ -101,6 +217,8 @@ class PersonaState:
     moves: list[str] = field(default_factory=list)
     history: list[tuple[str, str]] = field(default_factory=list)
     ended_by: str | None = None
+    dialogue: dict[str, Any] = field(default_factory=dict)
+    last_clips: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data to persist."""
@@ -108,7 +226,7 @@ class PersonaState:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PersonaState:
-        """Restore a saved state."""
+        """Restore a saved state (older sessions lack the newer fields; they start empty)."""
         restored = cls(**data)
         restored.history = [(speaker, text) for speaker, text in restored.history]
         return restored
@@ -116,13 +234,24 @@ class PersonaState:
 
 @dataclass(frozen=True)
 class Reply:
-    """What the customer says back, and whether that ends the call."""
+    """What the customer says back, and whether that ends the call.
+
+    ``clips``: ids of the clip-library clips whose customer lines the reply used.
+    """
 
     text: str
     move: str
     ended_by: str | None = None
     intent: str = ""
     notice: str | None = None
+    clips: tuple[str, ...] = ()
+
+
+def _first_token(value: str, language: str) -> str:
+    value = re.split(r"[（(,，]", value)[0].strip()
+    if language == "zh":
+        return value[:2]
+    return value.split()[0] if value.split() else ""
 
 
 class BuiltinPersona:
@@ -150,6 +279,73 @@ class BuiltinPersona:
             trust=max(0.05, 0.45 - 0.07 * difficulty), patience=persona.hang_up_when.patience
         )
         self._gain = 1.3 - 0.12 * difficulty  # harder personas warm up more slowly
+        self.dialogue = DialogueState.from_dict(self.state.dialogue)
+        facts = scenario.facts
+        self._companies = [
+            name
+            for key in _COMPANY_FACTS
+            if facts.get(key)
+            for name in (str(facts[key]), _first_token(str(facts[key]), self.language))
+            if name
+        ]
+        # Names a customer line may only use once the rep has said them.
+        self._name_tokens = [
+            _first_token(str(facts[k]), self.language) for k in _NAME_FACTS if facts.get(k)
+        ]
+        if facts.get("rep_name"):
+            self._name_tokens.append(str(facts["rep_name"]).split()[0])
+        doctor = re.search(r"医生([\u4e00-\u9fff])", str(facts.get("doctor", "")))
+        if doctor:
+            self._name_tokens.append(f"{doctor.group(1)}医生")
+        self._name_tokens = [t for t in dict.fromkeys(self._name_tokens) if len(t) >= 2]
+        card = " ".join(
+            [
+                persona.background,
+                persona.personality,
+                persona.role,
+                persona.company,
+                *persona.hidden_needs,
+                *persona.facts.model_dump().values(),
+            ]
+        )
+        self._own_numbers = numbers(card, self.language)
+        self._vocabulary = vocabulary_of(
+            scenario.title,
+            scenario.product,
+            " ".join(scenario.script),
+            " ".join(e for p in scenario.key_points for e in p.examples),
+            " ".join(str(v) for v in facts.values()),
+            persona.name,
+            persona.company,
+        )
+        self._line_topic = self._topics_of_bank_lines()
+        self._clip_of: dict[str, str] = {}
+        self._turn_clips: list[str] = []
+
+    def _topics_of_bank_lines(self) -> dict[str, list[str]]:
+        """Which answer topic each bank line is about, when it says the same as an answer.
+
+        Once a topic is revealed the customer does not volunteer it again as news.
+        """
+        topics: dict[str, list[str]] = {}
+        answers = {
+            topic: [compact(self._fill(line), self.language) for line in lines]
+            for topic, lines in self.persona.answers.items()
+        }
+        # Only the banks where the customer volunteers facts; a reaction to a proposal
+        # ("Thursday could work") must stay available whatever was said before.
+        for move in ("needs_question", "small_talk"):
+            for line in self.persona.responses.get(move, []):
+                mine = compact(self._fill(line), self.language)
+                scored = [
+                    (fuzz.partial_ratio(mine, other), topic)
+                    for topic, others in answers.items()
+                    for other in others
+                ]
+                about = sorted({topic for score, topic in scored if score >= 60})
+                if about:
+                    topics[line] = about
+        return topics
 
     # -- lines ---------------------------------------------------------------------------
 
@@ -161,28 +357,92 @@ class BuiltinPersona:
     def _fill(self, line: str) -> str:
         return fill_line(line, self.persona, self.scenario)
 
-    def _pick(self, candidates: list[str], rep_text: str) -> str | None:
-        """A line not used before and not an echo of the rep, chosen by the seeded RNG."""
+    def _rep_text_so_far(self) -> str:
+        return " ".join(text for speaker, text in self.state.history if speaker == "rep")
+
+    def line_problem(self, line: str, *, counter_ok: bool = False) -> str | None:
+        """Why a customer line would not fit the call so far (None when it fits).
+
+        It must not greet again or ask who is calling after the rep said so, react to a
+        price, a slot or an offer the rep never made, or quote a figure nobody gave.
+        """
+        return line_problem(
+            line,
+            self.language,
+            self.dialogue,
+            turn=self.state.turns,
+            rep_text_so_far=self._rep_text_so_far(),
+            own_numbers=self._own_numbers,
+            name_tokens=self._name_tokens,
+            counter_ok=counter_ok,
+        )
+
+    def _fresh(
+        self, candidates: list[str], rep_text: str, *, counter_ok: bool = False, check: bool = True
+    ) -> list[str]:
         rep = compact(rep_text, self.language)
-        fresh = [
+        return [
             line
             for line in dict.fromkeys(candidates)
             if line not in self.state.used_lines
+            and not set(self._line_topic.get(line, ())) & set(self.dialogue.revealed)
             and fuzz.ratio(compact(line, self.language), rep) < 85
+            and (not check or self.line_problem(self._fill(line), counter_ok=counter_ok) is None)
         ]
+
+    def _pick(
+        self, candidates: list[str], rep_text: str, *, counter_ok: bool = False, check: bool = True
+    ) -> str | None:
+        """A line not used before, not an echo of the rep and fit for the call so far.
+
+        ``check=False`` for the persona's own answers, which state its facts (its own days,
+        its own wish for finance) rather than react to the rep's.
+        """
+        fresh = self._fresh(candidates, rep_text, counter_ok=counter_ok, check=check)
         if not fresh:
             return None
         line = self._rng().choice(fresh)
         self.state.used_lines.append(line)
+        for topic in self._line_topic.get(line, []):
+            if topic not in self.dialogue.revealed:
+                self.dialogue.revealed.append(topic)
+        if line in self._clip_of:
+            self._turn_clips.append(self._clip_of[line])
         return self._fill(line)
 
-    def _say(self, rep_text: str, *groups: list[str]) -> str:
+    def _say(self, rep_text: str, *groups: list[str], counter_ok: bool = False) -> str:
         for group in groups:
-            line = self._pick(group, rep_text)
+            line = self._pick(group, rep_text, counter_ok=counter_ok)
             if line is not None:
                 return line
         fallback = self._pick(_FILLER_REPLIES[self.language], rep_text)
         return fallback or _FILLER_REPLIES[self.language][0]
+
+    def _closest(self, lines: list[str], rep_text: str) -> list[str]:
+        """The line that shares most words with what the rep just said (ties: all of them).
+
+        "Oh, she can come along?" fits a rep who just invited the wife, not one who talked
+        about finance, though both answer the same worry.
+        """
+        fresh = self._fresh(lines, rep_text)
+        if not fresh:
+            return fresh
+        rep = self._words(rep_text)
+        scores = {line: len(rep & self._words(self._fill(line))) for line in fresh}
+        best = max(scores.values())
+        if best < (2 if self.language == "zh" else 1):
+            return []  # none fits what the rep just said; a plain acknowledgement will
+        return [line for line in fresh if scores[line] == best]
+
+    def _words(self, text: str) -> set[str]:
+        if self.language == "zh":
+            chars = compact(text, "zh")
+            return {chars[i : i + 2] for i in range(len(chars) - 1)}
+        return {t for t in tokens(text, "en") if len(t) >= 4}
+
+    def _join(self, *parts: str | None) -> str:
+        kept = [p.strip() for p in parts if p and p.strip()]
+        return (" " if self.language == "en" else "").join(kept)
 
     # -- the turn ------------------------------------------------------------------------
 
@@ -218,8 +478,15 @@ class BuiltinPersona:
                 return objection
         return None
 
-    def _next_objection(self, move: str) -> Objection | None:
+    def _next_objection(self, move: str, rep_text: str) -> Objection | None:
         remaining = [o for o in self.persona.objections if o.id not in self.state.objections_raised]
+        # Only an objection the customer can voice now: "too expensive" needs a price first.
+        remaining = [
+            o
+            for o in remaining
+            if (o.kind != "price" or "price" in self.dialogue.mentions)
+            and self._fresh([*o.lines, *self._retrieved(o)], rep_text)
+        ]
         if not remaining:
             return None
         # Harder personas object more and earlier; a price or pitch move invites its objection.
@@ -246,39 +513,129 @@ class BuiltinPersona:
     def reply(self, rep_text: str) -> Reply:
         """Answer one rep turn."""
         raised, resolved = len(self.state.objections_raised), len(self.state.objections_resolved)
+        self._turn_clips = []
         reply = self._reply(rep_text)
         self.state.history.append(("customer", reply.text))
-        return replace(reply, intent=self._intent(reply, raised, resolved))
+        self.state.dialogue = self.dialogue.as_dict()
+        self.state.last_clips = list(dict.fromkeys(self._turn_clips))
+        return replace(
+            reply,
+            intent=self._intent(reply, raised, resolved),
+            clips=tuple(self.state.last_clips),
+        )
 
     def _intent(self, reply: Reply, raised: int, resolved: int) -> str:
         """What the customer decided to do this turn, in words (an LLM phrases it)."""
         s = self.state
         by_id = {o.id: o for o in self.persona.objections}
+        context = " " + self.dialogue.summary(self.language)
         if reply.ended_by == "agreement":
-            return "Agree to the next step the rep proposed, in your own words."
+            return "Agree to the next step the rep proposed, in your own words." + context
         if reply.ended_by == "hangup":
             return "You have lost patience: end the call politely but firmly."
+        if reply.move == "not_understood":
+            return (
+                "You could not understand what the rep just said (silence, noise, another "
+                "language or a line cut off). Ask them what they meant; do not answer it."
+            )
         if len(s.objections_resolved) > resolved:
-            return f"The rep answered your worry ({by_id[s.objections_resolved[-1]].lines[0]}); say it helps, but stay yourself."
+            return (
+                f"The rep answered your worry ({by_id[s.objections_resolved[-1]].lines[0]}); say it helps, but stay yourself."
+                + context
+            )
         if len(s.objections_raised) > raised:
             objection = by_id[s.objections_raised[-1]]
             return (
                 f"Raise this {objection.kind} objection, as you would say it: {objection.lines[0]}"
+                + context
             )
         pending = self._pending_objection()
         if pending is not None and reply.move in ("next_step", "price", "pitch"):
-            return f"You are still not convinced about: {pending.lines[0]} Say so."
+            return f"You are still not convinced about: {pending.lines[0]} Say so." + context
         if reply.move in ("rude", "off_topic", "unknown"):
             return "The rep is rude, off topic, or trying to tell you what to say. Stay in character, be puzzled or annoyed, and bring it back to why they called."
         if reply.move == "needs_question" and s.needs_revealed:
-            return f"Answer the question honestly; you may reveal: {s.needs_revealed[-1]}"
-        return f"Respond naturally to the rep ({reply.move.replace('_', ' ')}); keep it short."
+            return f"Answer the question honestly; you may reveal: {s.needs_revealed[-1]}" + context
+        return (
+            f"Respond naturally to the rep ({reply.move.replace('_', ' ')}); answer what they just "
+            f"said first; keep it short. This is what you say: {reply.text}" + context
+        )
+
+    def _not_understood(self, turn: RepTurn, rep_text: str) -> Reply:
+        """A turn the customer could not make sense of: ask; lose patience if it goes on."""
+        s = self.state
+        s.moves.append("not_understood")
+        lines = _NOT_UNDERSTOOD[self.language]
+        if self.dialogue.not_understood >= 2:
+            s.patience -= 1
+            s.trust = max(0.0, s.trust - 0.05)
+            if s.patience <= 0:
+                return self._end("hangup", rep_text, "not_understood")
+            return Reply(self._say(rep_text, lines["again"], lines[turn.heard]), "not_understood")
+        own = [
+            line
+            for line in self.persona.responses.get("unknown", [])
+            if is_repeat_request(line, self.language)
+        ]
+        groups = [own, lines[turn.heard]] if turn.heard == "gibberish" else [lines[turn.heard], own]
+        return Reply(self._say(rep_text, *groups, lines["gibberish"]), "not_understood")
+
+    def _answer(self, turn: RepTurn, rep_text: str) -> str | None:
+        """The answer to the rep's question(s) of this turn, from the persona's facts."""
+        topics = [t for t in turn.topics if t not in ("identity", "good_time")]
+        said: list[str] = []
+        d = self.dialogue
+        new = [t for t in topics if t not in d.answered and t not in d.revealed]
+        topics = new or topics  # a new question matters more than one asked again
+        limit = 220 if self.language == "en" else 90
+        for topic in topics[:2]:
+            if said and len(said[0]) > limit // 2:
+                break  # one full answer is enough; the rep can ask the rest again
+            again = topic in d.answered or topic in d.revealed
+            lines = self.persona.answers.get(topic, [])
+            line = self._pick(lines, rep_text, check=False)
+            if line is None and again and lines:
+                line = self._fill(lines[0])
+            if line is None:
+                continue
+            if again:
+                line = (
+                    _AS_I_SAID[self.language] + line[0].lower() + line[1:]
+                    if self.language == "en"
+                    else _AS_I_SAID[self.language] + line
+                )
+            said.append(line)
+            d.answered += [topic] if topic not in d.answered else []
+            d.revealed += [topic] if topic not in d.revealed else []
+        return self._join(*said) if said else None
 
     def _reply(self, rep_text: str) -> Reply:
         s = self.state
+        d = self.dialogue
         s.turns += 1
         s.history.append(("rep", rep_text))
+        was_introduced = d.introduced
+        turn = analyse(rep_text, self.language, self._companies, self._vocabulary)
+        d.observe(turn)
+        if turn.heard != "ok":
+            return self._not_understood(turn, rep_text)
+        if turn.yields:
+            s.moves.append("small_talk")
+            return Reply(self._say(rep_text, _YIELD_REPLY[self.language]), "small_talk")
         move, _ = self.classifier.classify(rep_text)
+        if move == "self_intro" and d.intro_acknowledged:
+            move = "needs_question" if turn.is_question else "pitch"
+        if turn.introduced and not was_introduced and move not in ("rude", "next_step", "price"):
+            move = "self_intro"  # the first time the rep says who they are, that is the news
+        if set(turn.topics) - {"identity", "good_time"} and move in (
+            "off_topic", "small_talk", "unknown", "greeting",
+        ):  # fmt: skip
+            move = "needs_question"  # a question about their situation is never off topic
+        triggered = any(
+            t.lower() in rep_text.lower() for t in self.persona.hang_up_when.triggers if len(t) > 3
+        )
+        if triggered and move != "rude":
+            move = "rude"
         s.moves.append(move)
         new_points = self._update_covered()
         topic = self.scenario.title
@@ -288,14 +645,11 @@ class BuiltinPersona:
             if s.patience <= 0:
                 return self._end("hangup", rep_text, move)
             if move == "rude":
-                return Reply(
-                    self._say(
-                        rep_text,
-                        self.persona.responses.get("rude", []),
-                        self.persona.hang_up_when.lines[:0],
-                    ),
-                    move,
-                )
+                if is_pressure(rep_text):
+                    return Reply(self._say(rep_text, _PRESSURE[self.language]), move)
+                if triggered and not is_rude(rep_text):
+                    return Reply(self._say(rep_text, _OVERPROMISE[self.language]), move)
+                return Reply(self._say(rep_text, self.persona.responses.get("rude", [])), move)
             lines = [line.format(topic=topic) for line in _CONFUSED[self.language]]
             return Reply(
                 self._say(rep_text, self.persona.responses.get("off_topic", []), lines), move
@@ -303,17 +657,25 @@ class BuiltinPersona:
         s.trust = min(
             1.0, s.trust + _GOOD.get(move, 0.02) * self._gain + 0.04 * len(new_points) * self._gain
         )
+        if move == "next_step":
+            turn.topics = [t for t in turn.topics if t != "schedule"]  # the reaction covers it
+        answer = self._answer(turn, rep_text)
         pending = self._pending_objection()
+        if answer is not None and move == "needs_question":
+            pending = None  # a question answered; the worry waits for the rep's answer to it
         if pending is not None:
             if self._resolves(pending, move, new_points):
                 s.objections_resolved.append(pending.id)
                 s.trust = min(1.0, s.trust + 0.12 * self._gain)
                 if move != "next_step":
                     return Reply(
-                        self._say(
-                            rep_text,
-                            pending.resolved_lines,
-                            self.persona.responses.get("objection_answer", []),
+                        self._join(
+                            answer,
+                            self._say(
+                                rep_text,
+                                self._closest(pending.resolved_lines, rep_text),
+                                self.persona.responses.get("objection_answer", []),
+                            ),
                         ),
                         move,
                     )
@@ -324,18 +686,33 @@ class BuiltinPersona:
                     s.patience -= 1
                 if s.patience <= 0:
                     return self._end("hangup", rep_text, move)
-                return Reply(self._say(rep_text, pending.lines, self._retrieved(pending)), move)
+                worry = self._pick(pending.lines, rep_text) or self._pick(
+                    self._retrieved(pending), rep_text
+                )
+                if worry is not None or answer is not None:
+                    return Reply(self._join(answer, worry), move)
         if move == "next_step":
             if self._ready_to_agree():
                 return self._end("agreement", rep_text, move)
-            objection = self._next_objection(move)
+            objection = self._next_objection(move, rep_text)
             if objection is not None:
-                return self._raise(objection, rep_text, move)
+                return self._raise(objection, rep_text, move, answer)
             s.patience -= 1 if s.turns < 3 else 0
-            return Reply(self._say(rep_text, self.persona.responses.get("next_step", [])), move)
-        objection = self._next_objection(move)
-        if objection is not None and move != "greeting":
-            return self._raise(objection, rep_text, move)
+            return Reply(
+                self._join(
+                    answer,
+                    self._say(
+                        rep_text,
+                        self.persona.responses.get("next_step", []),
+                        _SAY_MORE[self.language],
+                        counter_ok=True,
+                    ),
+                ),
+                move,
+            )
+        objection = self._next_objection(move, rep_text)
+        if objection is not None and move not in ("greeting", "self_intro"):
+            return self._raise(objection, rep_text, move, answer)
         if (
             move == "needs_question"
             and self.persona.hidden_needs
@@ -344,14 +721,19 @@ class BuiltinPersona:
             need = next((n for n in self.persona.hidden_needs if n not in s.needs_revealed), None)
             if need is not None:
                 s.needs_revealed.append(need)
-        return Reply(
-            self._say(
-                rep_text,
-                self.persona.responses.get(move, []),
-                self.persona.responses.get("unknown", []),
-            ),
-            move,
-        )
+        if d.introduced and not d.intro_acknowledged and move in ("self_intro", "greeting"):
+            intro = self._pick(self.persona.responses.get("self_intro", []), rep_text)
+            if intro is not None:
+                d.intro_acknowledged = True
+                return Reply(self._join(intro, answer), move)
+        if answer is not None:
+            return Reply(answer, move)
+        if "good_time" in turn.topics:
+            return Reply(self._say(rep_text, _GOOD_TIME[self.language]), move)
+        groups = [self.persona.responses.get(move, [])]
+        if move in ("greeting", "self_intro") and (d.intro_acknowledged or s.turns > 2):
+            groups = []  # pick-up lines ("Hale. Go ahead.") don't fit later in the call
+        return Reply(self._say(rep_text, *groups), move)
 
     def likely_lines(self, limit: int = 8) -> list[str]:
         """Lines the customer may say next, filled in, for the speech cache to prepare.
@@ -379,11 +761,23 @@ class BuiltinPersona:
     def _retrieved(self, objection: Objection) -> list[str]:
         if self.customer_lines is None:
             return []
-        return self.customer_lines(self.scenario.id, objection.kind)
+        texts = []
+        for item in self.customer_lines(self.scenario.id, objection.kind):
+            if isinstance(item, SourcedLine):
+                self._clip_of[item.text] = item.clip_id
+                texts.append(item.text)
+            else:
+                texts.append(str(item))
+        return texts
 
-    def _raise(self, objection: Objection, rep_text: str, move: str) -> Reply:
+    def _raise(
+        self, objection: Objection, rep_text: str, move: str, answer: str | None = None
+    ) -> Reply:
         self.state.objections_raised.append(objection.id)
-        return Reply(self._say(rep_text, objection.lines, self._retrieved(objection)), move)
+        return Reply(
+            self._join(answer, self._say(rep_text, objection.lines, self._retrieved(objection))),
+            move,
+        )
 
     def _ready_to_agree(self) -> bool:
         s = self.state
@@ -393,7 +787,30 @@ class BuiltinPersona:
 
     def _end(self, how: str, rep_text: str, move: str) -> Reply:
         self.state.ended_by = how
-        lines = (
-            self.persona.agree_when.lines if how == "agreement" else self.persona.hang_up_when.lines
-        )
-        return Reply(self._say(rep_text, lines), move, ended_by=how)
+        if how == "agreement":
+            # Agree to what the rep actually proposed: a line naming another day or a video
+            # call nobody offered would not fit, so the rep's own slot is said back instead.
+            line = self._pick(self.persona.agree_when.lines, rep_text)
+            if line is None:
+                slot = self._slot_words(rep_text)
+                templates = _AGREE_SLOT if slot else _AGREE_NO_SLOT
+                line = self._rng().choice(templates[self.language]).format(slot=slot)
+            return Reply(line, move, ended_by=how)
+        return Reply(self._say(rep_text, self.persona.hang_up_when.lines), move, ended_by=how)
+
+    def _slot_words(self, rep_text: str) -> str:
+        """The day and time the rep just proposed, as they said it ("Thursday at 10")."""
+        if self.language == "zh":
+            match = re.search(
+                r"(?:今天|明天|后天|这周|下周|本周)?(?:周[一二三四五六日天末]|星期[一二三四五六日天])?"
+                r"(?:上午|下午|晚上|中午|早上)?[一二三四五六七八九十两\d]+(?:点|:|：)(?:半|[一二三四五六七八九十\d]+分?)?",
+                rep_text,
+            )
+        else:
+            match = re.search(
+                r"\b(?:(?:this|next) )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow)"
+                r"(?: (?:morning|afternoon|evening))?(?: at \d{1,2}(?::\d{2})?\s?(?:am|pm)?)?",
+                rep_text,
+                re.I,
+            )
+        return match.group(0).strip() if match else ""

@@ -5,9 +5,13 @@ objection, agreement, hang-up), so the call stays on the persona card and ends w
 persona would. The LLM decides *how it is said*, from the persona card, the scenario's
 facts, real customer lines from the clip library and a director's note for the turn.
 
-The guard: the rep's words reach the model only as quoted speech, never as instructions;
-a reply that breaks character (says it is an AI, speaks as the salesperson, echoes the rep,
-changes language or comes back empty) is replaced by the built-in engine's line. A model
+The director's note carries the dialogue state (what the rep has said and offered, what the
+customer already told them). The guard: the rep's words reach the model only as quoted
+speech, never as instructions; a reply that breaks character (says it is an AI, speaks as the
+salesperson, echoes the rep, changes language or comes back empty) or does not follow the call
+(greets again, asks who is calling after the introduction, reacts to a price, slot or offer
+never made, or answers a turn the customer could not have understood) is replaced by the
+built-in engine's line. A model
 server that is down or slow does not end the session: the built-in line is used and the
 reply carries a notice saying so.
 """
@@ -22,6 +26,7 @@ from rapidfuzz import fuzz
 
 from coach.backends.ports import ChatModel
 from coach.errors import ModelUnavailableError
+from coach.personas.dialogue import is_repeat_request
 from coach.personas.engine import BuiltinPersona, Reply
 from coach.personas.model import Persona
 from coach.scenarios.model import Scenario
@@ -94,6 +99,9 @@ class LLMPersona:
         if pending is not None:
             examples = self.engine._retrieved(pending)[:3]
         note = reply.intent
+        state = self.engine.dialogue.summary(self.persona.language)
+        if state not in note:
+            note += " " + state
         if examples:
             note += " Real customers have put it like this: " + " / ".join(examples)
         messages.append(
@@ -101,14 +109,23 @@ class LLMPersona:
         )
         return messages
 
-    def _acceptable(self, text: str, rep_text: str) -> bool:
+    def _acceptable(self, text: str, rep_text: str, decision: Reply | None = None) -> bool:
         if not text.strip() or _BREAKS.search(text) or _SALES_VOICE.match(text):
             return False
         language = self.persona.language
         if fuzz.ratio(compact(text, language), compact(rep_text, language)) >= 85:
             return False
         has_han = bool(HAN.search(text))
-        return has_han if language == "zh" else len(HAN.findall(text)) <= 2
+        if not (has_han if language == "zh" else len(HAN.findall(text)) <= 2):
+            return False
+        return self._follows_the_call(self._clean(text), decision)
+
+    def _follows_the_call(self, text: str, decision: Reply | None) -> bool:
+        """The line reacts only to what was said, and asks again when nothing made sense."""
+        if decision is not None and decision.move == "not_understood":
+            return is_repeat_request(text, self.persona.language)
+        agreeing = decision is not None and decision.ended_by == "agreement"
+        return self.engine.line_problem(text, counter_ok=not agreeing) is None
 
     def _clean(self, text: str) -> str:
         text = _SPEAKER_PREFIX.sub("", text.strip().strip('"“”')).strip()
@@ -125,10 +142,10 @@ class LLMPersona:
                 notice=f"{self.model_label} did not answer ({exc}); the built-in customer carried on. Nothing was lost.",
             )
         text = self._clean(raw)
-        if _SALES_VOICE.match(raw) or not self._acceptable(text, rep_text):
+        if _SALES_VOICE.match(raw) or not self._acceptable(text, rep_text, decision):
             return replace(
                 decision,
-                notice="the model's line broke character; the built-in customer's line was used",
+                notice="the model's line broke character or did not follow the call; the built-in customer's line was used",
             )
         self.engine.state.history[-1] = ("customer", text)
         return replace(decision, text=text)
@@ -147,13 +164,13 @@ class LLMPersona:
                 buffer += piece
                 sentences = split_sentences(buffer)
                 for sentence in sentences[:-1]:
-                    if not self._acceptable(sentence, rep_text):
+                    if not self._acceptable(sentence, rep_text, decision):
                         raise _Broken
                     said.append(self._clean(sentence))
                     yield said[-1]
                 buffer = sentences[-1] if sentences else ""
             if buffer.strip():
-                if not self._acceptable(buffer, rep_text):
+                if not self._acceptable(buffer, rep_text, decision):
                     raise _Broken
                 said.append(self._clean(buffer))
                 yield said[-1]

@@ -30,6 +30,18 @@ MOVES = (
 )
 """What a rep can do in a turn; the keys a persona's response bank may use."""
 
+ANSWER_TOPICS = (
+    "budget",
+    "authority",
+    "timeline",
+    "team",
+    "current",
+    "problem",
+    "goal",
+    "schedule",
+)
+"""What a rep's question can be about; the keys a persona's ``answers`` may use."""
+
 
 class Objection(Strict):
     """An objection the customer raises, the lines it uses, and what answers it."""
@@ -100,12 +112,29 @@ class Persona(Strict):
     hang_up_when: HangUpRule
     opening_line: str = ""
     responses: dict[str, list[Text]] = Field(default_factory=dict)
+    answers: dict[str, list[Text]] = Field(
+        default_factory=dict,
+        description=(
+            "First-person answers to the rep's questions, by topic (budget, authority, timeline, "
+            "team, current, problem, goal, schedule), consistent with the facts. Optional: "
+            "without them the engine answers from the response bank."
+        ),
+    )
     voice: Voice = Field(default_factory=Voice)
 
     def response_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Return (field path, message) pairs for response-bank keys that are not moves."""
-        return [
+        problems: list[tuple[tuple[str | int, ...], str]] = [
             (("responses", key), f"{key!r} is not a rep move; use one of: {', '.join(MOVES)}")
             for key in self.responses
             if key not in MOVES
         ]
+        problems += [
+            (
+                ("answers", key),
+                f"{key!r} is not a question topic; use one of: {', '.join(ANSWER_TOPICS)}",
+            )
+            for key in self.answers
+            if key not in ANSWER_TOPICS
+        ]
+        return problems

@@ -124,8 +124,14 @@ _STAGE_MOVE = {
 }
 
 _RUDE = re.compile(
-    r"\b(?:stupid|idiot|dumb|shut up|whatever|damn|hell|waste of my time|you people|listen to me|just buy)\b"
-    r"|傻|笨|闭嘴|废话|你懂什么|爱买不买|别啰嗦|烦死",
+    r"\b(?:stupid|idiot|dumb|shut up|whatever|damn|hell|waste of my time|wasting my time|you people|"
+    r"listen to me|just buy|are you deaf|are you stupid|useless|moron|clueless|pathetic|get a grip|"
+    r"what's wrong with you|do you want hair or not|you (?:clearly |obviously |just )?don't (?:understand|get it|know what)|"
+    r"kind of thinking that|are you (?:even )?listening|with respect, you|reading too many|"
+    r"leave (?:the \w+|it) to the professionals)\b"
+    r"|傻|笨|闭嘴|废话|你懂什么|爱买不买|别啰嗦|烦死|磨叽|有病|脑子|神经病|废物|滚|你是猪|墨迹|这把年纪|这个年纪还|年纪大了|老古董|你到底懂不懂|"
+    r"没见过世面|舍不得给孩子|不想给孩子花钱|连孩子都|抠门|小气|恕我直言|"
+    r"犹豫来犹豫去|耽误的是孩子|别的家长早就|算这点钱|说句不好听的",
     re.IGNORECASE,
 )
 _INJECTION = re.compile(
@@ -136,7 +142,9 @@ _INJECTION = re.compile(
 )
 _PUSHY = re.compile(
     r"\b(?:just (?:sign|buy)|sign (?:today|now)|buy (?:it )?now|today only|last chance|limited time|you have to decide|"
-    r"don't think about it|trust me)\b|最后一天|今天必须|马上定|赶紧(?:报|定|交)|错过就没|不报就没",
+    r"don't think about it|trust me|(?:price|offer|deal) (?:expires|ends)|only \w+ (?:slots?|places?) left|pay a deposit now|"
+    r"decide (?:now|today)|need an answer today|runs out (?:today|tonight)|can't hold (?:the|your|that) (?:slot|place|price)|only good until|good until (?:friday|tomorrow|tonight)|sign (?:up )?(?:now|today|tonight))\b|最后一天|今天必须|马上定|赶紧(?:报|定|交)|错过就没|不报就没|"
+    r"今天不定|名额马上|优惠只到今天|赶紧交钱|今天就定",
     re.IGNORECASE,
 )
 _PRICE = re.compile(
@@ -148,6 +156,11 @@ _PRICE = re.compile(
 def is_injection(text: str) -> bool:
     """True when the rep tries to re-instruct the customer ("ignore your instructions...")."""
     return bool(_INJECTION.search(text))
+
+
+def is_pressure(text: str) -> bool:
+    """True for pressure to decide now ("sign today", "今天必须定")."""
+    return bool(_PUSHY.search(text))
 
 
 def is_rude(text: str) -> bool:

@@ -3,8 +3,10 @@
 Rep styles: a good rep (the scenario's model script, its objection-handling and next-step
 examples), a poor rep (pitching and pushing without discovery), a rude rep, an off-topic
 rep, and a rep who tries to re-instruct the customer. Checks, on every reply: the customer
-never says it is an AI, never echoes the rep, stays in the persona's language; and per
-style: the good rep reaches agreement, the others do not.
+never says it is an AI, never echoes the rep, stays in the persona's language, and follows
+the call (coach.personas.coherence: no re-greeting, no "who's calling?" after the
+introduction, no reaction to offers never made, no repeats); and per style: the good rep
+reaches agreement, the others do not.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from coach.backends.ports import Embedder
+from coach.personas.coherence import check_call
 from coach.personas.engine import BuiltinPersona, CustomerLines
 from coach.personas.model import Persona
 from coach.scenarios.model import Scenario
@@ -139,10 +142,24 @@ def run_conversation(
 
 
 def check(
-    persona: Persona, style: str, exchanges: list[tuple[str, str]], ended_by: str | None
+    persona: Persona,
+    style: str,
+    exchanges: list[tuple[str, str]],
+    ended_by: str | None,
+    scenario: Scenario | None = None,
 ) -> list[str]:
-    """The failed checks of one conversation."""
+    """The failed checks of one conversation (with ``scenario``, the coherence checks too)."""
     failures = []
+    if scenario is not None:
+        turns = [
+            (speaker, text)
+            for rep, customer in exchanges
+            for speaker, text in (("rep", rep), ("customer", customer))
+        ]
+        failures += [
+            str(p)
+            for p in check_call([("customer", ""), *turns], persona, scenario, ended_by=ended_by)
+        ]
     for rep, customer in exchanges:
         if _AI.search(customer):
             failures.append(f"broke character: {customer!r}")
@@ -189,7 +206,7 @@ def run_suite(
                     style,
                     ended_by,
                     len(exchanges),
-                    check(persona, style, exchanges, ended_by),
+                    check(persona, style, exchanges, ended_by, scenario),
                 )
                 results.append(result)
                 if on_result is not None:

@@ -20,7 +20,7 @@ from coach.backends.ports import Embedder, Transcriber
 from coach.errors import CoachError, NotFoundError, PermissionDenied
 from coach.evaluator import Mode
 from coach.evaluator.keypoints import KeyPointDetector
-from coach.personas.engine import CustomerLines
+from coach.personas.engine import SourcedLine
 from coach.personas.model import Persona
 from coach.practice.modes import ModeStep, PracticeMode, make_mode
 from coach.scenarios.model import Scenario
@@ -54,6 +54,8 @@ class TurnResult:
     detected: list[str] = field(default_factory=list)
     notice: str | None = None
     turn_index: int | None = None
+    clips: list[str] = field(default_factory=list)
+    """Ids of the clip-library clips whose real customer lines the reply used."""
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for the CLI, UI and API."""
@@ -83,6 +85,8 @@ class TurnView:
     audio_path: str | None = None
     heard: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    clips: list[str] = field(default_factory=list)
+    """For a customer turn: ids of the clip-library clips whose lines it used."""
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,8 @@ class Started:
     prompt: str | None
 
 
+AUDIO_NOT_KEPT = "the recording could not be kept (the disk is full or not writable); the text of the turn is saved"
+"""The turn's notice when its upload was transcribed but could not be stored."""
 AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".ogg", ".opus", ".webm", ".m4a"})
 """Suffixes a kept upload keeps; any other is stored as ``.audio`` (served as bytes)."""
 
@@ -160,19 +166,29 @@ class PracticeService:
         self.runtime = runtime
         self.embedder = embedder or evaluation.default_embedder()
         self.transcriber = transcriber
-        self._lines: CustomerLines | None = None
+        self._lines: dict[tuple[str, str], list[SourcedLine]] = {}
         # Embeds each rep turn for the end-of-session scorecard while the rep is talking.
         self._warmer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-scorecard")
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _customer_lines(self, scenario_id: str, objection: str) -> list[str]:
-        """Real customer lines voicing this objection, from the clip library (loaded once)."""
-        if self._lines is None:
+    def _customer_lines(self, scenario_id: str, objection: str) -> list[SourcedLine]:
+        """Real customer lines voicing this objection, with their clip ids (loaded once each)."""
+        key = (scenario_id, objection)
+        if key not in self._lines:
             from coach.services import clips as clips_service
+            from coach.store.db import is_migrated
 
-            self._lines = clips_service.customer_lines_lookup(self.runtime) or (lambda _s, _o: [])
-        return self._lines(scenario_id, objection)
+            rows = (
+                clips_service.customer_lines(self.runtime, scenario=scenario_id, objection=objection)
+                if is_migrated(self.runtime.engine)
+                else []
+            )
+            by_text: dict[str, SourcedLine] = {}
+            for row in rows:
+                by_text.setdefault(row["text"], SourcedLine(row["text"], row["clip_id"]))
+            self._lines[key] = list(by_text.values())
+        return self._lines[key]
 
     def _load(
         self, session_id: str, actor: str, *, write: bool = False
@@ -199,17 +215,24 @@ class PracticeService:
         )
 
     def _save_step(self, session_id: str, mode: PracticeMode, step: ModeStep, hints: bool) -> None:
+        state = mode.state()
         with self.runtime.transaction() as session:
             if step.customer:
+                meta: dict[str, Any] = {"move": step.move} if step.move else {}
+                # The clips whose real customer lines this turn used, so a trainer sees why
+                # the customer sounds like the team's customers (the persona engine's state).
+                clips = _clips_of(mode)
+                if clips:
+                    meta["clips"] = clips
                 sessions_repo.add_turn(
                     session=session,
                     session_id=session_id,
                     speaker=CUSTOMER,
                     text=step.customer,
-                    meta={"move": step.move} if step.move else None,
+                    meta=meta or None,
                 )
             sessions_repo.update_state(
-                session=session, session_id=session_id, state={"mode": mode.state(), "hints": hints}
+                session=session, session_id=session_id, state={"mode": state, "hints": hints}
             )
 
     # -- the session ---------------------------------------------------------------------
@@ -243,6 +266,17 @@ class PracticeService:
             )
         with self.runtime.transaction() as session:
             user = actors.account(session, actor, "practice", "practising")
+            if assignment_id is not None:
+                # An attempt at a drill: given to this rep, attempts left, the drill's rules.
+                from coach.services import training
+
+                rules = training.check_attempt(session, user, assignment_id)
+                if (rules.scenario_id, rules.mode) != (scenario_id, mode):
+                    raise CoachError(
+                        f"drill assignment {assignment_id} is {rules.scenario_id!r} in "
+                        f"{rules.mode} mode, not {scenario_id!r} in {mode} mode"
+                    )
+                hints = hints and rules.hints
             scenario = content_repo.get_scenario(session=session, scenario_id=scenario_id)
             if mode == "freeform" and persona_id is None:
                 if not scenario.personas:
@@ -302,6 +336,7 @@ class PracticeService:
         limits, transcribed, and kept under the data dir so the scorecard can play it.
         """
         row, scenario, persona, turns = self._load(session_id, actor, write=True)
+        audio_lost: str | None = None
         if row.status != "active":
             raise SessionEndedError(
                 f"session {session_id} has ended ({row.ended_by}); start a new one"
@@ -322,6 +357,8 @@ class PracticeService:
             start, end = 0.0, heard.duration
             if audio_path_to_keep is None:
                 audio_path_to_keep = self._keep_audio(session_id, Path(audio), len(turns))
+                if audio_path_to_keep is None:
+                    audio_lost = AUDIO_NOT_KEPT
             meta = {**(meta or {}), "heard": heard.text, "source": "upload"}
         if text is None or not text.strip():
             raise CoachError("the turn is empty: say or type something")
@@ -361,8 +398,9 @@ class PracticeService:
             marks=step.marks,
             ended_by=step.ended_by,
             detected=step.detected,
-            notice=step.notice,
+            notice="; ".join(n for n in (step.notice, audio_lost) if n) or None,
             turn_index=turn_index,
+            clips=_clips_of(practice_mode) if step.customer else [],
         )
         if step.notice and "did not answer" in step.notice:
             # Don't make the rep wait for a dead server every turn: go on with the built-in
@@ -484,8 +522,11 @@ class PracticeService:
             clip_lookup=evaluation.clip_lookup_from_db(self.runtime),
             judge=evaluation.llm_judge(self.runtime.settings),
         )
+        from coach.services import training
+
         with self.runtime.transaction() as session:
             scorecards_repo.save_scorecard(session=session, session_id=session_id, result=result)
+            training.record_scorecard(session, session_id)  # a certificate the score earned
         return result
 
     def transcript(self, session_id: str, *, actor: str) -> list[dict[str, Any]]:
@@ -528,6 +569,7 @@ class PracticeService:
                         audio_path=t.audio_path,
                         heard=(t.meta or {}).get("heard_fast") or (t.meta or {}).get("heard"),
                         meta=dict(t.meta or {}),
+                        clips=list((t.meta or {}).get("clips") or []),
                     )
                     for t in row.turns
                 ],
@@ -600,6 +642,12 @@ class PracticeService:
             status=row.status,
             mode=row.mode,
         )
+
+
+def _clips_of(mode: PracticeMode) -> list[str]:
+    """The clip ids the AI customer's last line drew on (none for other modes)."""
+    persona = mode.state().get("persona") or {}
+    return [str(clip) for clip in persona.get("last_clips") or []]
 
 
 def hotwords(scenario: Scenario) -> list[str]:

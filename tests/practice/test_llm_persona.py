@@ -106,3 +106,48 @@ def test_a_whole_session_through_a_fake_openai_server(seeded_runtime):
         assert second.customer == "We mostly use spreadsheets, honestly."
         assert server.requests[0]["model"] == "m"
         runtime.close()
+
+
+def test_the_directors_note_carries_what_was_said_in_the_call():
+    chat = FakeChatModel(["Okay.", "Sure."])
+    voice = _persona(chat)
+    voice.reply("Hi Dana, this is Alex Moreno from FleetFlow. Is now a good time?")
+    voice.reply("How do you track quotes today?")
+    note = chat.received[-1][-1]["content"]
+    assert "introduced themselves (do not ask who is calling)" in note
+    assert "NOT mentioned: price, video" in note and "No day or time was offered" in note
+
+
+def test_the_guard_rejects_lines_that_react_to_things_never_said():
+    cases = [
+        ("Hi Dana, this is Alex Moreno from FleetFlow.", "Hello. Sorry, who's calling?"),
+        ("How do you track quotes today?", "Right, let's do the video one first."),
+        ("How do you track quotes today?", "Forty-nine a seat? That's steep."),
+        ("asdf qwer zxcv", "We mostly use spreadsheets, honestly."),
+    ]
+    for rep, bad in cases:
+        voice = _persona(FakeChatModel(["Okay.", bad]))
+        voice.reply("Hi Dana, this is Alex Moreno from FleetFlow.")
+        reply = voice.reply(rep)
+        assert reply.text != bad and reply.notice and "did not follow the call" in reply.notice
+    voice = _persona(FakeChatModel(["Sorry, you broke up there. What was that?"]))
+    assert voice.reply("asdf qwer zxcv").text == "Sorry, you broke up there. What was that?"
+
+
+def test_a_slot_nobody_offered_is_rejected_through_a_fake_openai_server(seeded_runtime):
+    with fake_openai(["Sure, go ahead.", "Great, Saturday at ten works, book it!"]) as server:
+        settings: Settings = seeded_runtime.settings.model_copy(
+            update={"llm_base_url": server.base_url, "llm_model": "m"}
+        )
+        runtime = open_runtime(settings)
+        service = PracticeService(runtime, embedder=FakeEmbedder())
+        started = service.start(actor="rep", scenario_id="crm-logistics-discovery", mode="freeform")
+        service.take_turn(started.session_id, actor="rep", text="Hi Dana, this is Alex from FleetFlow.")
+        second = service.take_turn(
+            started.session_id, actor="rep", text="How do you handle quotes today?"
+        )
+        assert second.customer != "Great, Saturday at ten works, book it!"
+        assert second.notice and "did not follow the call" in second.notice
+        note = server.requests[-1]["messages"][-1]["content"]
+        assert "introduced themselves" in note
+        runtime.close()

@@ -1,0 +1,1 @@
+"""Tests of the AI customer: dialogue state, coherence, clip sources."""
