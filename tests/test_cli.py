@@ -182,10 +182,10 @@ def test_bad_speech_arguments_are_one_line_before_any_model_loads(tmp_path):
     assert "does not exist" in one_error_line(
         run("speak", "hi", "--language", "en", "--out", str(tmp_path / "no" / "x.wav"))
     )
-    assert "en or zh" in one_error_line(
+    assert "use en (English) or zh (Mandarin)" in one_error_line(
         run("speak", "hi", "--language", "fr", "--out", str(tmp_path / "x.wav"))
     )
-    assert "does not exist" in one_error_line(run("transcribe", str(tmp_path / "none.wav")))
+    assert "no such audio file" in one_error_line(run("transcribe", str(tmp_path / "none.wav")))
     assert not (tmp_path / "x.wav").exists()
 
 

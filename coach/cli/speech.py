@@ -20,7 +20,7 @@ def _check_language(language: str | None, *, optional: bool) -> None:
     if language is None and optional:
         return
     if language not in LANGUAGES:
-        raise fail(f"--language must be en or zh, not {language!r}")
+        raise fail(f"--language {language!r} is not offered: use en (English) or zh (Mandarin)")
 
 
 def check_output_file(out: Path) -> None:
@@ -48,8 +48,9 @@ def transcribe(
 
     _check_language(language, optional=True)
     if not file.is_file():
-        what = "is a folder" if file.is_dir() else "does not exist"
-        raise fail(f"{file} {what}: give an audio file")
+        if file.is_dir():
+            raise fail(f"{file} is a folder: give an audio file")
+        raise fail(f"no such audio file: {file}; check the path")
     result = speech.transcribe_file(file, language=language)
     if as_json:
         echo_json(result.as_dict(), indent=None)
