@@ -19,7 +19,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 from coach.errors import CoachError  # noqa: E402
-from coach.services import clips, profile, training  # noqa: E402
+from coach.services import clips, profile, scope, training  # noqa: E402
 from coach.services import coaching as coaching_service  # noqa: E402
 from coach.services.practice import PracticeService, SessionView  # noqa: E402
 from coach.services.runtime import Runtime  # noqa: E402
@@ -29,9 +29,9 @@ from ui.i18n import LANGUAGES, Translator  # noqa: E402
 from ui.pages import coaching, drills, history, home, library, practice, scorecard, team  # noqa: E402
 
 log = logging.getLogger(__name__)
-COACH_ROLES = frozenset({"trainer", "manager", "admin"})
+COACH_ROLES = scope.COACHES
 """Roles that see the Drills tab (the services check the role again on every call)."""
-MANAGER_ROLES = frozenset({"manager", "admin"})
+MANAGER_ROLES = scope.MANAGERS
 """Roles that see the Team dashboard."""
 STATIC = Path(__file__).parent / "static"
 VOICE_STATES = ("idle", "connecting", "listening", "hearing", "thinking", "speaking", "ended")

@@ -14,13 +14,13 @@ from typing import Any
 import gradio as gr
 
 from coach.errors import CoachError
-from coach.services import coaching
+from coach.services import coaching, scope
 from coach.services.practice import SessionView
 from ui import render
 from ui.context import Context
 
-COACHES = frozenset({"trainer", "manager", "admin"})
-MANAGERS = frozenset({"manager", "admin"})
+COACHES = scope.COACHES
+MANAGERS = scope.MANAGERS
 STATUSES = ("hit", "partial", "missed")
 
 
