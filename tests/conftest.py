@@ -86,3 +86,23 @@ def seeded_runtime(runtime: Runtime) -> Runtime:
     setup.initialise(runtime, seeds=SEEDS)
     return runtime
 
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> Iterator[Path]:
+    """`coach init` run in this test's data dir, with a fake clip engine.
+
+    The fake engine keeps `coach init` from embedding the seed clips with the real model.
+    """
+    from typer.testing import CliRunner
+
+    from coach.backends.fake import FakeEmbedder, InMemoryClipIndex
+    from coach.cli import app
+    from coach.services import clips
+
+    embedder = FakeEmbedder()
+    settings = Settings()
+    clips.set_engine(settings, clips.ClipEngine(embedder, InMemoryClipIndex(embedder), refresh_s=0))
+    assert CliRunner().invoke(app, ["init"]).exit_code == 0
+    yield tmp_path
+    clips.set_engine(settings, None)

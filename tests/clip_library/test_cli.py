@@ -5,26 +5,13 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from coach.backends.fake import FakeEmbedder, InMemoryClipIndex
 from coach.cli import app
-from coach.services import clips
-from coach.settings import Settings
 
 runner = CliRunner()
 
 
 def run(*args):
     return runner.invoke(app, list(args))
-
-
-@pytest.fixture
-def cli_env(tmp_path):
-    embedder = FakeEmbedder()
-    settings = Settings()
-    clips.set_engine(settings, clips.ClipEngine(embedder, InMemoryClipIndex(embedder), refresh_s=0))
-    assert run("init").exit_code == 0
-    yield tmp_path
-    clips.set_engine(settings, None)
 
 
 @pytest.mark.parametrize(

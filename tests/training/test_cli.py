@@ -5,11 +5,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from coach.backends.fake import FakeEmbedder, InMemoryClipIndex
 from coach.cli import app
-from coach.services import clips
 from coach.services.runtime import open_runtime
-from coach.settings import Settings
 from tests.training.world import NOW, add_session
 
 runner = CliRunner()
@@ -17,17 +14,6 @@ runner = CliRunner()
 
 def run(*args):
     return runner.invoke(app, list(args))
-
-
-@pytest.fixture
-def cli_env(tmp_path):
-    # The fake clip engine keeps `coach init` from embedding the seed clips with the real model.
-    embedder = FakeEmbedder()
-    settings = Settings()
-    clips.set_engine(settings, clips.ClipEngine(embedder, InMemoryClipIndex(embedder), refresh_s=0))
-    assert run("init").exit_code == 0
-    yield tmp_path
-    clips.set_engine(settings, None)
 
 
 def _rep_id(username):
