@@ -93,3 +93,55 @@ def test_unknown_and_unscored_sessions_are_404(api, runtime):
     open_one = add_session(runtime, api.ids["ann"], score=None, status="active")
     response = client.get(f"/api/v1/sessions/{open_one}/scorecard")
     assert response.status_code == 404 and "no scorecard" in response.json()["detail"]
+
+
+def test_a_rep_practises_through_the_api_start_turns_end(api):
+    client = api.client("ann")
+    started = client.post("/api/v1/sessions", json={"scenario": "tiny", "persona": "pat"})
+    assert started.status_code == 201, started.text
+    body = started.json()
+    sid = body["session_id"]
+    assert body["mode"] == "freeform" and body["customer"]
+    turn = client.post(f"/api/v1/sessions/{sid}/turns", json={"text": "Hi, this is Ann from Acme."})
+    assert turn.status_code == 201, turn.text
+    assert turn.json()["rep_text"] == "Hi, this is Ann from Acme." and turn.json()["customer"]
+    ended = client.post(f"/api/v1/sessions/{sid}/end")
+    assert ended.status_code == 200 and "score" in ended.json()
+    stored = client.get(f"/api/v1/sessions/{sid}").json()
+    assert stored["status"] != "active"
+    assert [t["speaker"] for t in stored["turns"]][:3] == ["customer", "rep", "customer"]
+    again = client.post(f"/api/v1/sessions/{sid}/turns", json={"text": "one more thing"})
+    assert again.status_code == 400 and "has ended" in again.json()["detail"]
+
+
+def test_another_rep_cannot_take_a_turn_or_end_someone_elses_session(api):
+    sid = api.client("ann").post("/api/v1/sessions", json={"scenario": "tiny"}).json()["session_id"]
+    for name in ("bob", "sam", "mona"):
+        client = api.client(name)
+        turn = client.post(f"/api/v1/sessions/{sid}/turns", json={"text": "hijack"})
+        assert turn.status_code in (403, 404), (name, turn.text)
+        assert client.post(f"/api/v1/sessions/{sid}/end").status_code in (403, 404)
+    turns = api.client("ann").get(f"/api/v1/sessions/{sid}").json()["turns"]
+    assert all(t["text"] != "hijack" for t in turns)
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"scenario": "no-such-scenario"}, 404),
+        ({"scenario": "tiny", "mode": "karaoke"}, 422),
+        ({"scenario": "tiny", "persona": "nobody"}, 404),
+        ({}, 422),
+    ],
+)
+def test_starting_a_bad_session_is_refused_with_a_message(api, body, status):
+    response = api.client("ann").post("/api/v1/sessions", json=body)
+    assert response.status_code == status and response.json()["detail"]
+
+
+def test_an_empty_or_huge_typed_turn_is_a_422(api):
+    client = api.client("ann")
+    sid = client.post("/api/v1/sessions", json={"scenario": "tiny"}).json()["session_id"]
+    for text in ("", "x" * 4001):
+        response = client.post(f"/api/v1/sessions/{sid}/turns", json={"text": text})
+        assert response.status_code == 422 and response.json()["detail"]
