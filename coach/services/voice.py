@@ -420,7 +420,12 @@ class _Turn:
 
 
 def merge_parts(parts: Sequence[tuple[int, Transcription]], duration: float) -> Transcription:
-    """One transcription from parts that start ``offset`` samples into the turn."""
+    """One transcription from parts that start ``offset`` samples into the turn.
+
+    The parts are in order, each starting where the one before ends (``_Turn`` keeps them
+    so, whatever the recogniser's pace: ``tests/services/test_voice_parts.py``), so no audio
+    is heard into the text twice.
+    """
     if not parts:
         raise NoSpeechError(
             "no speech heard: speak closer to the microphone, check it is not muted, and try again"
