@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from coach import __version__
 from coach.api.auth import AuthGate, SessionCookies, add_auth_routes, browser_language
+from coach.api.docs import add_docs_routes
 from coach.api.guard import OriginGuard
 from coach.api.v1 import PREFIX as API_V1
 from coach.api.v1 import build_router as api_v1
@@ -28,6 +29,8 @@ from coach.services.records import ScenarioSummary
 from coach.services.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+OPENAPI = "/api/openapi.json"
 STATIC = Path(__file__).resolve().parents[2] / "ui" / "static"
 
 
@@ -45,9 +48,8 @@ def create_app(
     fakes. ``ui=False`` serves only the API (no Gradio needed). ``voice_options`` go to the
     voice routes (``transcriber=``, ``synthesizer=`` fakes in tests).
     """
-    app = FastAPI(
-        title="coach", version=__version__, docs_url="/api/docs", openapi_url="/api/openapi.json"
-    )
+    app = FastAPI(title="coach", version=__version__, docs_url=None, openapi_url=OPENAPI)
+    add_docs_routes(app, openapi_url=OPENAPI, title="coach")
     cookies = SessionCookies(runtime)
     add_auth_routes(app, runtime, cookies)
     app.add_middleware(AuthGate, identify=cookies.username)
