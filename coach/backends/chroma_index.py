@@ -126,7 +126,14 @@ def chroma_where(where: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 
 class ChromaClipIndex:
-    """The clip index on chromadb: persistent under a folder, or on a server by URL."""
+    """The clip index on chromadb: persistent under a folder, or on a server by URL.
+
+    The index is derived data that may be down (the server stopped, the folder damaged), so
+    a failure of any call is a :class:`ModelUnavailableError` that names the server or the
+    folder, and the next call connects again: nothing stays broken once the index is back.
+    With ``connect=False`` nothing is opened until the first call. A server must answer
+    its heartbeat within ``connect_timeout_s`` and any later request within ``timeout_s``.
+    """
 
     def __init__(
         self,
@@ -136,32 +143,62 @@ class ChromaClipIndex:
         url: str | None = None,
         collection: str | None = None,
         client: Any = None,
+        connect: bool = True,
+        timeout_s: float = 30.0,
+        connect_timeout_s: float = 2.0,
     ):
         if sum(x is not None for x in (path, url, client)) != 1:
             raise ValueError("give exactly one of: path, url, client")
         self.embedder = embedder
         self.function = CoachEmbeddingFunction(embedder)
+        self.url = url
+        self.path = Path(path) if path is not None else None
         self.target = url or (str(path) if path is not None else "<client>")
+        self.timeout_s = timeout_s
+        self.connect_timeout_s = connect_timeout_s
         self._owns_client = client is None
-        settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
-        with self._guard():
-            if client is not None:
-                self.client = client
-            elif url is not None:
-                self.client = _http_client(url, settings)
-            else:
-                assert path is not None
-                Path(path).mkdir(parents=True, exist_ok=True)
-                self.client = chromadb.PersistentClient(path=str(path), settings=settings)
-            self.collection_name = collection or f"{COLLECTION_PREFIX}-{embedder_key(embedder)}"
-            self._collection = self._open()
+        self._settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+        self.client: Any = client
+        self.collection_name = collection or f"{COLLECTION_PREFIX}-{embedder_key(embedder)}"
+        self._current: Any = None
+        self._probe: Any = None
+        if connect:
+            with self._guard():
+                self._connected()
 
     @classmethod
-    def from_settings(cls, settings: Any, embedder: Embedder) -> ChromaClipIndex:
+    def from_settings(
+        cls, settings: Any, embedder: Embedder, *, connect: bool = True
+    ) -> ChromaClipIndex:
         """The index the settings name: ``chroma_url`` when set, else ``resolved_chroma_path``."""
         if settings.chroma_url:
-            return cls(embedder, url=settings.chroma_url)
-        return cls(embedder, path=settings.resolved_chroma_path)
+            return cls(embedder, url=settings.chroma_url, connect=connect)
+        return cls(embedder, path=settings.resolved_chroma_path, connect=connect)
+
+    @property
+    def _collection(self) -> Any:
+        return self._connected()
+
+    def _connected(self) -> Any:
+        """The collection, connecting (and making the client) first when needed."""
+        if self._current is None:
+            if self.client is None:
+                self.client = self._make_client()
+            self._current = self._open()
+        return self._current
+
+    def _make_client(self) -> Any:
+        if self.url is not None:
+            import httpx
+
+            if self._probe is None:
+                # one client for the heartbeats: making an httpx client costs ~0.1 s (TLS setup)
+                self._probe = httpx.Client(timeout=self.connect_timeout_s)
+            timeout = httpx.Timeout(self.timeout_s, connect=self.connect_timeout_s)
+            return _http_client(self.url, self._settings, probe=self._probe, timeout=timeout)
+        assert self.path is not None
+        self.path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(self.path), settings=self._settings)
 
     def _open(self) -> Any:
         return self.client.get_or_create_collection(
@@ -172,21 +209,45 @@ class ChromaClipIndex:
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
-        """Turn "the server is not there" into a ModelUnavailableError that says what to do."""
-        import httpx
+        """Turn "the index is not there or not readable" into a ModelUnavailableError.
 
+        The error says what to do; the client is dropped so that the next call connects
+        again (a stopped server restarted, a damaged folder replaced).
+        """
         try:
             yield
-        except httpx.HTTPError as exc:
-            raise self._unavailable(exc) from exc
-        except ValueError as exc:
-            if "could not connect" in str(exc).lower():
-                raise self._unavailable(exc) from exc
+        except ModelUnavailableError:
+            self._reset()
             raise
+        except Exception as exc:
+            if not _is_outage(exc):
+                raise
+            self._reset()
+            raise self._unavailable(exc) from exc
+
+    def _reset(self) -> None:
+        """Forget the collection and the client we made, so the next call starts afresh."""
+        self._current = None
+        if not self._owns_client:
+            return
+        client, self.client = self.client, None
+        if client is not None:
+            try:
+                self._close_client(client)
+            except Exception:  # noqa: BLE001 - a broken client may fail to close; it is dropped
+                pass
+        if self.path is not None:
+            _forget_system(str(self.path))
 
     def _unavailable(self, exc: Exception) -> ModelUnavailableError:
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        if self.url is None:
+            return ModelUnavailableError(
+                f"cannot read the clip index in {self.target} ({reason}). Check that the "
+                "folder is readable; if it is damaged, delete it and run `coach clips reindex`"
+            )
         return ModelUnavailableError(
-            f"cannot reach the chroma server at {self.target} ({exc}). Start it "
+            f"cannot reach the chroma server at {self.target} ({reason}). Start it "
             "(e.g. `chroma run --path data/chroma --host 127.0.0.1 --port 8000`), check "
             "COACH_CHROMA_URL, or unset COACH_CHROMA_URL to use the embedded index"
         )
@@ -208,6 +269,7 @@ class ChromaClipIndex:
         if not ids:
             return
         with self._guard():
+            self._connected()
             batch = max(1, min(1000, int(self.client.get_max_batch_size())))
             for start in range(0, len(ids), batch):
                 end = start + batch
@@ -288,32 +350,98 @@ class ChromaClipIndex:
     def clear(self) -> None:
         """Drop every entry (the collection is made again, empty)."""
         with self._guard():
+            self._connected()
             self.client.delete_collection(self.collection_name)
-            self._collection = self._open()
+            self._current = None
+            self._current = self._open()
 
     def close(self) -> None:
         """Release the client (its HTTP connections or its database files)."""
-        if not self._owns_client:
+        self._current = None
+        if self._probe is not None:
+            self._probe.close()
+            self._probe = None
+        if not self._owns_client or self.client is None:
             return
-        self.client.close()
+        client, self.client = self.client, None
+        self._close_client(client)
+
+    @staticmethod
+    def _close_client(client: Any) -> None:
+        client.close()
         # chroma's close() leaves the HTTP connections of the client and of its admin client
         # open (a ResourceWarning each); close them once chroma has let go of the system.
-        for owner in (self.client, getattr(self.client, "_admin_client", None)):
-            session = getattr(getattr(owner, "_server", None), "_session", None)
-            if session is not None and hasattr(session, "close"):
-                session.close()
+        for session in _sessions(client):
+            session.close()
 
 
-def _http_client(url: str, settings: Any) -> Any:
+def _sessions(client: Any) -> list[Any]:
+    """The httpx sessions of a chroma HttpClient and of its admin client (none when embedded)."""
+    out = []
+    for owner in (client, getattr(client, "_admin_client", None)):
+        session = getattr(getattr(owner, "_server", None), "_session", None)
+        if session is not None and hasattr(session, "close"):
+            out.append(session)
+    return out
+
+
+def _is_outage(exc: Exception) -> bool:
+    """Whether ``exc`` means the index is down or unreadable, rather than a wrong call.
+
+    Down: no connection, a timeout, a broken response (httpx), "could not connect" (chroma's
+    own check), a server error (chroma's InternalError, or the bare Exception it raises for
+    an error page that is not its JSON), an unreadable folder or database file.
+    """
+    import sqlite3
+
+    import httpx
+    from chromadb.errors import InternalError
+
+    if isinstance(exc, httpx.HTTPError | InternalError | OSError | sqlite3.DatabaseError):
+        return True
+    if isinstance(exc, ValueError):
+        return "could not connect" in str(exc).lower()
+    return type(exc) is Exception
+
+
+def _forget_system(identifier: str) -> None:
+    """Drop chroma's cached system for a folder whose opening failed.
+
+    chroma keeps one system per folder for the whole process, even one that failed to
+    start, and hands it to every later client of that folder; so a folder that was damaged
+    and then repaired could never be opened again without this.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    systems = getattr(SharedSystemClient, "_identifier_to_system", None)
+    if isinstance(systems, dict):
+        system = systems.pop(identifier, None)
+        if system is not None:
+            try:
+                system.stop()
+            except Exception:  # noqa: BLE001 - a system that never started may not stop
+                pass
+
+
+def _http_client(url: str, settings: Any, *, probe: Any, timeout: Any) -> Any:
+    """A chroma HttpClient whose requests time out (chroma's own client waits for ever).
+
+    ``probe`` (an httpx client with a short timeout) asks for the heartbeat first: chroma's
+    client talks to the server while it is made, without a timeout, so a server that does
+    not answer would hang it; this way it fails within the probe's timeout instead. The
+    client's own requests then get ``timeout`` (an ``httpx.Timeout``).
+    """
     from urllib.parse import urlparse
 
     parsed = urlparse(url if "://" in url else f"http://{url}")
     if not parsed.hostname:
         raise ValueError(f"COACH_CHROMA_URL {url!r} has no host (expected http://host:port)")
     ssl = parsed.scheme == "https"
-    return chromadb.HttpClient(
-        host=parsed.hostname,
-        port=parsed.port or (443 if ssl else 8000),
-        ssl=ssl,
-        settings=settings,
-    )
+    port = parsed.port or (443 if ssl else 8000)
+    host = f"[{parsed.hostname}]" if ":" in parsed.hostname else parsed.hostname
+    scheme = "https" if ssl else "http"
+    probe.get(f"{scheme}://{host}:{port}/api/v2/heartbeat").raise_for_status()
+    client = chromadb.HttpClient(host=parsed.hostname, port=port, ssl=ssl, settings=settings)
+    for session in _sessions(client):
+        session.timeout = timeout
+    return client

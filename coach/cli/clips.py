@@ -276,7 +276,7 @@ def clips_search(
 
     bar = ProgressBar("indexing the clip library")
     try:
-        results = clips.search(
+        outcome = clips.search_outcome(
             _runtime(),
             query,
             actor=acting(user),
@@ -291,6 +291,10 @@ def clips_search(
         raise fail(error) from error
     finally:
         bar.close()
+    results = outcome.results
+    if outcome.notice is not None:
+        # one line on stderr, so the results (and --json) on stdout stay as they are
+        say(f"note: {outcome.notice}", fg=typer.colors.YELLOW, err=True)
     if as_json:
         echo_json([r.as_json() for r in results])
         return

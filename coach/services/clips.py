@@ -13,7 +13,9 @@ The vector index is derived data. A :class:`ClipEngine` per database and index k
 loaded clip documents and the lexical index in process memory and reloads them (syncing the
 vector index, embedding only what changed) when the clips in the database change, checked at
 most every ``refresh_s`` seconds, so several app processes can share one database and one
-chroma server.
+chroma server. When the index cannot be reached or read, a search is answered by exact words
+over the clips in the database and says so (:func:`search_outcome`); the index is tried
+again after ``backoff_s`` seconds.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 import difflib
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from datetime import time as dtime
@@ -39,11 +41,12 @@ from coach.clip_library.search import (
     SEARCH_MODES,
     ClipSearcher,
     IndexProgress,
+    SearchHit,
     SearchMode,
     rebuild_index,
     sync_index,
 )
-from coach.errors import CoachError, NotFoundError, PermissionDenied
+from coach.errors import CoachError, ModelUnavailableError, NotFoundError, PermissionDenied
 from coach.services.actors import account, act
 from coach.services.runtime import Runtime
 from coach.settings import Settings
@@ -116,6 +119,45 @@ class SearchResult(Record):
                 "highlights",
             }
         )
+
+
+class SearchNotice(Record):
+    """Something the rep should know about a search, in English and in Mandarin."""
+
+    en: str
+    zh: str
+
+    def text(self, language: str) -> str:
+        """The notice in ``language`` (``en`` or ``zh``; English for any other)."""
+        return self.zh if language == "zh" else self.en
+
+    def __str__(self) -> str:
+        return f"{self.en} / {self.zh}"
+
+
+def index_down_notice(target: str) -> SearchNotice:
+    """The notice of a search answered by words only because the vector index is down."""
+    if target.startswith(("http://", "https://")) or "://" in target:
+        en_where = f"the chroma server at {target}"
+        zh_where = f"位于 {target} 的 chroma 服务器"
+    else:
+        en_where = f"the index folder {target}"
+        zh_where = f"索引目录 {target}"
+    return SearchNotice(
+        en=(
+            "The semantic index is unavailable, so these are word matches only; "
+            f"ask an admin to check {en_where}."
+        ),
+        zh=f"语义索引暂不可用，以下仅为关键词匹配结果；请联系管理员检查{zh_where}。",
+    )
+
+
+class SearchOutcome(Record):
+    """What a search found, how (``mode``), and a notice when it could not search as asked."""
+
+    results: list[SearchResult]
+    mode: SearchMode
+    notice: SearchNotice | None = None
 
 
 class CallRecord(Record):
@@ -204,15 +246,28 @@ class ClipEngine:
     warm-up code, which shows nothing to anyone, may call it directly.
     """
 
-    def __init__(self, embedder: Embedder, index: ClipIndex, *, refresh_s: float = 2.0):
+    def __init__(
+        self,
+        embedder: Embedder,
+        index: ClipIndex,
+        *,
+        refresh_s: float = 2.0,
+        backoff_s: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.embedder = embedder
         self.index = index
         self.refresh_s = refresh_s
+        self.backoff_s = backoff_s
+        self.clock = clock
         self._lock = threading.Lock()
         self._searcher: ClipSearcher | None = None
         self._fingerprint: tuple[Any, ...] | None = None
         self._checked = 0.0
         self._hashes: dict[str, str] | None = None
+        self._synced = False
+        self._down_until = 0.0
+        self._words: tuple[tuple[Any, ...], ClipSearcher] | None = None
 
     @property
     def target(self) -> str:
@@ -231,21 +286,64 @@ class ClipEngine:
         after ``coach init`` embeds the whole library).
         """
         with self._lock:
-            now = time.monotonic()
-            if self._searcher is not None and now - self._checked < self.refresh_s:
+            now = self.clock()
+            fresh = self._searcher is not None and self._synced
+            if fresh and now - self._checked < self.refresh_s:
+                assert self._searcher is not None
                 return self._searcher
             with runtime.transaction() as session:
                 fingerprint = clips_repo.library_fingerprint(session=session)
-                if self._searcher is not None and fingerprint == self._fingerprint:
+                if fresh and fingerprint == self._fingerprint:
+                    assert self._searcher is not None
                     self._checked = now
                     return self._searcher
                 documents = _documents(session)
-            sync_index(self.index, documents, known=self._hashes, progress=progress)
+            try:
+                sync_index(self.index, documents, known=self._hashes, progress=progress)
+            except ModelUnavailableError:
+                # what the index holds is unknown now: sync it in full when it is back
+                self._hashes = None
+                raise
             self._hashes = {doc.clip_id: doc.content_hash for doc in documents}
             self._searcher = ClipSearcher(self.index, documents, embedder=self.embedder)
             self._fingerprint = fingerprint
-            self._checked = time.monotonic()
+            self._synced = True
+            self._checked = self.clock()
             return self._searcher
+
+    # --- when the vector index is down ----------------------------------------------------
+
+    def index_down(self) -> bool:
+        """Whether the index failed a moment ago (searches use words only until it is retried)."""
+        return self.clock() < self._down_until
+
+    def mark_down(self) -> None:
+        """The index just failed: use words only for ``backoff_s``, then try it again.
+
+        The back-off spares a search the connect attempt (and its timeout) on every call
+        while a server is down; the next sync after it checks everything the index holds.
+        """
+        with self._lock:
+            self._down_until = self.clock() + self.backoff_s
+            self._synced = False
+
+    def word_searcher(self, runtime: Runtime) -> ClipSearcher:
+        """A searcher over the clips in the database that never touches the vector index.
+
+        Its exact-word side (BM25 over title, text, tags and notes; English words, Chinese
+        characters and bigrams) is what a search falls back to while the index is down.
+        """
+        with self._lock:
+            with runtime.transaction() as session:
+                fingerprint = clips_repo.library_fingerprint(session=session)
+                if self._searcher is not None and fingerprint == self._fingerprint:
+                    return self._searcher
+                if self._words is not None and self._words[0] == fingerprint:
+                    return self._words[1]
+                documents = _documents(session)
+            searcher = ClipSearcher(self.index, documents, embedder=self.embedder)
+            self._words = (fingerprint, searcher)
+            return searcher
 
     def rebuild(self, runtime: Runtime, progress: IndexProgress | None = None) -> IndexReport:
         """Empty the vector index and embed every clip again from the database."""
@@ -259,7 +357,9 @@ class ClipEngine:
             self._hashes = {doc.clip_id: doc.content_hash for doc in documents}
             self._searcher = ClipSearcher(self.index, documents, embedder=self.embedder)
             self._fingerprint = fingerprint
-            self._checked = time.monotonic()
+            self._synced = True
+            self._down_until = 0.0
+            self._checked = self.clock()
         return IndexReport(
             upserted=report.upserted, deleted=report.deleted, total=report.total, target=self.target
         )
@@ -288,7 +388,9 @@ def default_engine(runtime: Runtime) -> ClipEngine:
             from coach.services.evaluation import default_embedder
 
             embedder = default_embedder()
-            engine = ClipEngine(embedder, ChromaClipIndex.from_settings(settings, embedder))
+            # connect on the first search, so a server that is down now does not stop the app
+            index = ChromaClipIndex.from_settings(settings, embedder, connect=False)
+            engine = ClipEngine(embedder, index)
             _engines[key] = engine
         return engine
 
@@ -664,9 +766,45 @@ def search(
 ) -> list[SearchResult]:
     """Clips by meaning and by exact words, with highlights and like counts.
 
+    The results of :func:`search_outcome`, without its notice (callers that show the
+    rep why the results are words only call that instead).
+    """
+    return search_outcome(
+        runtime,
+        query,
+        actor=actor,
+        tags=tags,
+        language=language,
+        scenario=scenario,
+        k=k,
+        mode=mode,
+        engine=engine,
+        progress=progress,
+    ).results
+
+
+def search_outcome(
+    runtime: Runtime,
+    query: str,
+    *,
+    actor: str,
+    tags: Sequence[str] = (),
+    language: str | None = None,
+    scenario: str | None = None,
+    k: int = 10,
+    mode: SearchMode = "hybrid",
+    engine: ClipEngine | None = None,
+    progress: IndexProgress | None = None,
+) -> SearchOutcome:
+    """Clips by meaning and by exact words, with highlights and like counts.
+
     Filters: ``tags`` (all must match; ``kind:value`` or a bare value), language, scenario.
     An empty query, or a tag, language or scenario no clip has, is a CoachError that says
     what is wrong and what is known, instead of an empty result.
+
+    When the vector index cannot be reached or read, the search is answered by exact
+    words over the clips in the database under the same filters, and the outcome carries
+    a notice that says so (the next search after a short back-off tries the index again).
     """
     if mode not in SEARCH_MODES:
         raise ValueError(f"unknown search mode {mode!r}; use {', '.join(SEARCH_MODES)}")
@@ -682,13 +820,17 @@ def search(
     with runtime.transaction() as session:
         who = act(session, actor, "clips.read")
         scenario_ids = {row.id for row in content_repo.list_scenarios(session=session)}
-    searcher = _engine(runtime, engine).searcher(runtime, progress)
-    _check_filters(searcher.documents, tags=tags, scenario=scenario, scenario_ids=scenario_ids)
-    hits = searcher.search(
+    used = _engine(runtime, engine)
+    filters = SearchFilters(tags=tuple(tags), language=language, scenario=scenario)
+    hits, fell_back = _hits(
+        runtime,
+        used,
         query,
         k=k,
-        filters=SearchFilters(tags=tuple(tags), language=language, scenario=scenario),
+        filters=filters,
         mode=mode,
+        scenario_ids=scenario_ids,
+        progress=progress,
     )
     with runtime.transaction() as session:
         counts = clips_repo.clip_counts(
@@ -719,7 +861,44 @@ def search(
                 saved=c.saved,
             )
         )
-    return out
+    if fell_back:
+        return SearchOutcome(results=out, mode="lexical", notice=index_down_notice(used.target))
+    return SearchOutcome(results=out, mode=mode)
+
+
+def _hits(
+    runtime: Runtime,
+    engine: ClipEngine,
+    query: str,
+    *,
+    k: int,
+    filters: SearchFilters,
+    mode: SearchMode,
+    scenario_ids: set[str],
+    progress: IndexProgress | None,
+) -> tuple[list[SearchHit], bool]:
+    """The hits, and whether they are words only because the vector index let us down.
+
+    A words-only search (``lexical``, or any search while the index is down) never touches
+    the index; the filters are checked against the same clips either way.
+    """
+    if mode != "lexical" and not engine.index_down():
+        try:
+            searcher = engine.searcher(runtime, progress)
+            _check_filters(
+                searcher.documents,
+                tags=filters.tags,
+                scenario=filters.scenario,
+                scenario_ids=scenario_ids,
+            )
+            return searcher.search(query, k=k, filters=filters, mode=mode), False
+        except ModelUnavailableError:
+            engine.mark_down()
+    searcher = engine.word_searcher(runtime)
+    _check_filters(
+        searcher.documents, tags=filters.tags, scenario=filters.scenario, scenario_ids=scenario_ids
+    )
+    return searcher.search(query, k=k, filters=filters, mode="lexical"), mode != "lexical"
 
 
 def _listed(values: Iterable[str], limit: int = 15) -> str:
@@ -1071,6 +1250,8 @@ __all__ = [
     "ClipRecord",
     "ImportSummary",
     "IndexReport",
+    "SearchNotice",
+    "SearchOutcome",
     "SearchResult",
     "assign",
     "assigned_by",
@@ -1090,6 +1271,7 @@ __all__ = [
     "reindex",
     "save",
     "search",
+    "search_outcome",
     "set_engine",
     "tag_clip",
 ]

@@ -96,3 +96,33 @@ def test_from_settings_picks_path_or_url(tmp_path):
         idx.close()
     with pytest.raises(ValueError, match="exactly one"):
         chroma_index.ChromaClipIndex(FakeEmbedder())
+
+
+def test_an_index_made_without_connecting_fails_on_use_and_tries_again(tmp_path):
+    from coach.settings import Settings
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    settings = Settings(data_dir=tmp_path, chroma_url=url)
+    idx = chroma_index.ChromaClipIndex.from_settings(settings, FakeEmbedder(), connect=False)
+    for _ in range(2):  # each call tries the server again, and says what to do
+        with pytest.raises(ModelUnavailableError, match=f"chroma server at {url}.*Connect"):
+            idx.count()
+    idx.close()
+
+
+def test_a_damaged_index_folder_says_what_to_do_and_opens_once_repaired(tmp_path):
+    folder = tmp_path / "chroma"
+    folder.mkdir()
+    (folder / "chroma.sqlite3").write_bytes(b"not a database" * 100)
+    idx = chroma_index.ChromaClipIndex(FakeEmbedder(), path=folder, connect=False)
+    try:
+        with pytest.raises(ModelUnavailableError, match="cannot read the clip index.*reindex"):
+            idx.count()
+        (folder / "chroma.sqlite3").unlink()  # chroma would keep the broken one for the process
+        idx.upsert(["a"], ["the price is too high"], [{"language": "en"}])
+        assert idx.count() == 1
+    finally:
+        idx.close()

@@ -4,6 +4,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,15 +19,14 @@ from tests.support.net import free_port
 pytestmark = pytest.mark.chroma_server
 
 
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory):
-    """A chroma server on 127.0.0.1 (its own folder and port); stopped at the end."""
+@contextmanager
+def _server(folder: Path, port: int) -> Iterator[str]:
+    """A chroma server on 127.0.0.1:``port`` keeping its data in ``folder``; stopped after."""
     binary = Path(sys.executable).parent / "chroma"
     if not binary.exists():
         missing_tool("the chroma command (pip install chromadb) is not installed")
-    folder = tmp_path_factory.mktemp("chroma-server")
-    port = free_port()
-    log = (folder / "server.log").open("wb")
+    log_path = folder / f"server-{time.monotonic_ns()}.log"
+    log = log_path.open("wb")
     process = subprocess.Popen(
         [
             str(binary),
@@ -45,9 +46,7 @@ def chroma_server(tmp_path_factory):
         deadline = time.monotonic() + 90
         while True:
             if process.poll() is not None:
-                raise RuntimeError(
-                    f"chroma exited: {(folder / 'server.log').read_text(errors='replace')}"
-                )
+                raise RuntimeError(f"chroma exited: {log_path.read_text(errors='replace')}")
             try:
                 with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as response:
                     if response.status == 200:
@@ -66,6 +65,13 @@ def chroma_server(tmp_path_factory):
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    """A chroma server on 127.0.0.1 (its own folder and port); stopped at the end."""
+    with _server(tmp_path_factory.mktemp("chroma-server"), free_port()) as url:
+        yield url
 
 
 def _index(url, embedder):
@@ -122,3 +128,33 @@ def test_a_stopped_server_is_a_clear_error(chroma_server):
     port = free_port()
     with pytest.raises(ModelUnavailableError, match="COACH_CHROMA_URL"):
         _index(f"http://127.0.0.1:{port}", FakeEmbedder())
+
+
+def test_search_uses_words_while_the_server_is_stopped_and_the_index_once_it_is_back(
+    tmp_path, seeded_runtime
+):
+    from coach.services import clips
+
+    now = [0.0]
+    embedder = FakeEmbedder()
+    port = free_port()
+    with _server(tmp_path, port) as url:
+        index = _index(url, embedder)
+        engine = clips.ClipEngine(embedder, index, refresh_s=0.0, clock=lambda: now[0])
+        try:
+            up = clips.search_outcome(seeded_runtime, "too expensive", actor="rep", engine=engine)
+            assert up.mode == "hybrid" and up.notice is None and up.results
+        except BaseException:
+            index.close()
+            raise
+    try:
+        down = clips.search_outcome(seeded_runtime, "too expensive", actor="rep", engine=engine)
+        assert down.mode == "lexical" and down.results and down.notice is not None
+        assert url in down.notice.en and url in down.notice.zh
+        now[0] += engine.backoff_s
+        with _server(tmp_path, port):  # the same data folder and port: the server restarted
+            back = clips.search_outcome(seeded_runtime, "too expensive", actor="rep", engine=engine)
+            assert back.mode == "hybrid" and back.notice is None
+            assert [r.clip_id for r in back.results] == [r.clip_id for r in up.results]
+    finally:
+        index.close()

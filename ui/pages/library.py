@@ -182,13 +182,17 @@ def run_search(
     language: str,
     request: gr.Request,
 ) -> tuple[list[Any], str]:
-    """Search the library; an empty query or no result says so."""
+    """Search the library; an empty query, no result, or words-only results say so.
+
+    When the vector index is down the service answers with word matches and a notice in
+    both languages; the page shows it, in its own language, above the results.
+    """
     t = ctx.t
     if not (query or "").strip():
         return [], render.notice(t("library.empty_query"), kind="info")
     tags = [f"free:{tag}" if tag else "", f"key_point:{key_point}" if key_point else "", f"objection:{objection}" if objection else ""]
     try:
-        found = clips.search(
+        outcome = clips.search_outcome(
             ctx.runtime,
             query.strip(),
             actor=actor(request),
@@ -199,9 +203,12 @@ def run_search(
         )
     except (CoachError, ValueError) as error:
         return [], render.notice(ctx.message(error))
+    found = outcome.results
+    words_only = outcome.notice.text(ctx.language) if outcome.notice is not None else ""
     if not found:
-        return [], render.notice(t("library.no_results"), kind="info")
-    return plain(found), ""
+        empty = render.notice(t("library.no_results"), kind="info")
+        return [], render.notice(words_only, kind="warning") + empty
+    return plain(found), render.notice(words_only, kind="warning")
 
 
 def toggle(
