@@ -107,6 +107,15 @@ def _origin_of(conn: HTTPConnection) -> str | None:
     return None
 
 
+STATE_CHANGING_GETS = ("/language/",)
+"""GET paths that change something (the language link): guarded like a POST."""
+
+
+def _cross_site_fetch(conn: HTTPConnection) -> bool:
+    """The browser says the request was started by another site (``Sec-Fetch-Site``)."""
+    return conn.headers.get("sec-fetch-site", "").lower() in ("cross-site", "same-site")
+
+
 class OriginGuard:
     """ASGI middleware: a state-changing request from another site gets a 403, never acts."""
 
@@ -116,14 +125,17 @@ class OriginGuard:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Refuse cross-site unsafe requests and WebSockets; pass everything else on."""
         kind = scope["type"]
-        unsafe = kind == "websocket" or (
-            kind == "http" and scope.get("method", "GET") in UNSAFE_METHODS
+        changing_get = kind == "http" and scope.get("path", "").startswith(STATE_CHANGING_GETS)
+        unsafe = (
+            changing_get
+            or kind == "websocket"
+            or (kind == "http" and scope.get("method", "GET") in UNSAFE_METHODS)
         )
         if not unsafe:
             await self.app(scope, receive, send)
             return
         conn = HTTPConnection(scope)
-        origin = _origin_of(conn)
+        origin = "cross-site" if changing_get and _cross_site_fetch(conn) else _origin_of(conn)
         hosts = {conn.headers.get("host", "").lower()}
         forwarded = conn.headers.get("x-forwarded-host")  # a proxy in front keeps the name
         if forwarded:

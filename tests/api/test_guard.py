@@ -145,3 +145,23 @@ def test_a_cross_site_websocket_is_closed(client):
         ) as socket:
             socket.receive_json()
     assert closed.value.code == 4403
+
+
+def test_a_link_from_another_site_cannot_switch_the_users_language(client, seeded_runtime):
+    from coach.services import profile
+
+    assert post_login(client, "rep", "demo-rep-pass").status_code == 303
+    for headers in (
+        {"sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "same-site"},
+        {"referer": "https://evil.example/page"},
+    ):
+        response = client.get("/language/zh", headers=headers)
+        assert response.status_code == 403, headers
+        assert profile.get_active_user(seeded_runtime, username="rep").ui_language != "zh"
+    ours = client.get(
+        "/language/zh",
+        headers={"sec-fetch-site": "same-origin", "referer": "http://testserver/en/"},
+    )
+    assert ours.status_code == 303 and ours.headers["location"] == "/zh/"
+    assert profile.get_active_user(seeded_runtime, username="rep").ui_language == "zh"
