@@ -10,7 +10,7 @@ Kokoro in Mandarin, made once before the run), the customer's reply received as 
 scorecard. Reps alternate English and Mandarin.
 
 Measured per level of concurrent calls (the first level, one caller, is the baseline of the
-same run): per-turn latency, end of the rep's speech (the last loud frame sent) -> the first
+same run: an English call, then a Mandarin one): per-turn latency, end of the rep's speech (the last loud frame sent) -> the first
 customer audio received, p50 / p95 / p99 and the ratio to the baseline; errors; turns spoken,
 turns the server confirmed (``heard``: stored with the customer's answer) and, counted
 afterwards in the database, rep and customer turns per session: ``lost`` is confirmed turns
@@ -31,7 +31,7 @@ Two set-ups:
 Bounded: every wait has a limit, everything listens on 127.0.0.1 only, and every process is
 stopped at the end. Writes bench/results/load.json.
 
-Usage: python -m bench.load_bench [--levels 1,10,25,50] [--turns 4] [--setups sqlite,postgres]
+Usage: python -m bench.load_bench [--levels 1,5,15,50] [--turns 4] [--setups sqlite,postgres]
        [--quick]  (levels 1,4, 3 turns, both set-ups with 4 calls on PostgreSQL)
 """
 
@@ -492,7 +492,7 @@ async def run_level(
 def summarise(
     level: int, calls: list[Call], wall_s: float, peak_mb: float, counts: dict[str, tuple[int, int]]
 ) -> dict[str, Any]:
-    """One row of the table: latency quantiles, errors, turns spoken / confirmed / stored, lost."""
+    """One row of the table: latency quantiles (all, and p50 per language), errors, turns spoken / confirmed / stored, lost."""
     latencies = [x for c in calls for x in c.latencies]
     server = [x for c in calls for x in c.server_latencies]
     spoken = sum(c.spoken for c in calls)
@@ -511,6 +511,7 @@ def summarise(
         "completed": sum(1 for c in calls if not c.errors and c.session_id),
         "errors": sum(len(c.errors) for c in calls),
         "error_samples": sorted({e for c in calls for e in c.errors})[:5],
+        "error_traces": {c.rep: c.trace for c in [c for c in calls if c.errors][:3]},
         "turns_spoken": spoken,
         "turns_confirmed": confirmed,
         "rep_turns_stored": stored_rep,
@@ -522,6 +523,12 @@ def summarise(
         "hung_up_by_customer": sum(1 for c in calls if c.ended_by not in (None, "rep")),
         "scored": sum(1 for c in calls if c.score is not None),
         "latency_p50_s": percentile(latencies, 0.5),
+        "latency_p50_en_s": percentile(
+            [x for c in calls if c.language == "en" for x in c.latencies], 0.5
+        ),
+        "latency_p50_zh_s": percentile(
+            [x for c in calls if c.language == "zh" for x in c.latencies], 0.5
+        ),
         "latency_p95_s": percentile(latencies, 0.95),
         "latency_p99_s": percentile(latencies, 0.99),
         "server_latency_p50_s": percentile(server, 0.5),
@@ -534,7 +541,7 @@ def summarise(
 def print_table(title: str, rows: list[dict[str, Any]]) -> None:
     """The rows as a table, with each level's p50 / p95 against the first row's."""
     print(f"\n{title}")
-    header = f"{'calls':>5} {'p50 s':>7} {'p95 s':>7} {'p99 s':>7} {'x p50':>6} {'x p95':>6} {'errors':>6} {'spoken':>6} {'stored':>6} {'lost':>4} {'reconn':>6} {'RSS MB':>7} {'wall s':>7}"
+    header = f"{'calls':>5} {'p50 s':>7} {'p95 s':>7} {'p99 s':>7} {'en p50':>7} {'zh p50':>7} {'x p50':>6} {'x p95':>6} {'errors':>6} {'spoken':>6} {'stored':>6} {'lost':>4} {'reconn':>6} {'RSS MB':>7} {'wall s':>7}"
     print(header)
     base = rows[0] if rows else {}
     for row in rows:
@@ -548,7 +555,7 @@ def print_table(title: str, rows: list[dict[str, Any]]) -> None:
             return f"{value:.2f}" if isinstance(value, float) else "-"
 
         print(
-            f"{row['calls']:>5} {num('latency_p50_s'):>7} {num('latency_p95_s'):>7} {num('latency_p99_s'):>7} "
+            f"{row['calls']:>5} {num('latency_p50_s'):>7} {num('latency_p95_s'):>7} {num('latency_p99_s'):>7} {num('latency_p50_en_s'):>7} {num('latency_p50_zh_s'):>7} "
             f"{ratio('latency_p50_s'):>6} {ratio('latency_p95_s'):>6} {row['errors']:>6} {row['turns_spoken']:>6} "
             f"{row['rep_turns_stored']:>6} {row['lost']:>4} {row['reconnects']:>6} {row['peak_rss_mb']:>7} {row['wall_s']:>7}"
         )
@@ -613,9 +620,19 @@ def bench_sqlite(
         pids = [server.process.pid]
         warm_up(server.url, reps[-2:], lines, pids)
         for level in levels:
-            calls, wall, peak = asyncio.run(
-                run_level(server.url, reps[:level], lines, pids, seed=level * 100)
-            )
+            if level == 1:
+                # One caller at a time: an English call, then a Mandarin one (the baseline).
+                calls: list[Call] = []
+                wall, peak = 0.0, 0.0
+                for rep in (reps[0], reps[1]):
+                    some, took, top = asyncio.run(
+                        run_level(server.url, [rep], lines, pids, seed=100)
+                    )
+                    calls, wall, peak = calls + some, wall + took, max(peak, top)
+            else:
+                calls, wall, peak = asyncio.run(
+                    run_level(server.url, reps[:level], lines, pids, seed=level * 100)
+                )
             counts = count_turns(server.env, [c.session_id for c in calls if c.session_id])
             rows.append(summarise(level, calls, wall, peak, counts))
             print(
@@ -712,7 +729,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--levels",
-        default="1,10,25,50",
+        default="1,5,15,50",
         help="concurrent calls per level; the first is the baseline",
     )
     parser.add_argument("--turns", type=int, default=4, help="rep lines per call (at most 5)")
@@ -720,13 +737,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pg-calls",
         type=int,
-        default=None,
-        help="calls in the PostgreSQL run (default: the top level)",
+        default=20,
+        help="calls in the PostgreSQL run",
     )
     parser.add_argument(
         "--kill-after",
         type=float,
-        default=45.0,
+        default=60.0,
         help="seconds into the PostgreSQL run to kill one process",
     )
     parser.add_argument("--knee-ratio", type=float, default=2.0)
@@ -762,9 +779,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"knee (p95 within {args.knee_ratio}x of one caller, no error, lost 0): {k} calls"
             )
         if "postgres" in setups:
-            row = bench_postgres(
-                folder, args.pg_calls or max(levels), lines, secret, kill_after_s=args.kill_after
-            )
+            row = bench_postgres(folder, args.pg_calls, lines, secret, kill_after_s=args.kill_after)
             results["postgres_two_processes_one_killed"] = row
             print_table(
                 "PostgreSQL, two coach serve processes behind the sticky proxy, one killed mid-run",
