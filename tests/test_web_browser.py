@@ -523,6 +523,14 @@ def test_a_trainer_assigns_a_drill_the_rep_starts_it_and_the_manager_sees_the_te
         page.click("#team-open")
         page.wait_for_selector("#score-value", timeout=60_000)
         page.wait_for_selector("#coach-box", state="visible", timeout=60_000)
+        # the override box starts at the call's score as it stands, not at 0
+        score = page.locator("#score-value").inner_text().strip()
+        page.wait_for_function(
+            "(want) => { const b = document.querySelector('#override-score input');"
+            " return !!b && String(Math.round(Number(b.value))) === want; }",
+            arg=score,
+            timeout=60_000,
+        )
         page.fill("#coach-comment textarea", "开场不错，下次先确认对方是否方便 <script>x</script>")
         page.click("#coach-add")
         page.wait_for_selector("#coaching-comments .comment", timeout=60_000)

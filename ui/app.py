@@ -81,7 +81,7 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
             tabs, session_id, h.scenario, h.persona, h.mode, p.call_bar, p.chat, p.panel, p.repeat, p.notice, p.text, p.audio,
             s.card, s.transcript, s.top_clip, h.recent, h.resume_note, h.resume,
             hi.table, hi.pick, hi.trend,
-            co.comments, co.coach_box, co.turn, co.manager_box, co.point, co.notice, h.coaching,
+            co.comments, co.coach_box, co.turn, co.manager_box, co.score, co.point, co.notice, h.coaching,
         ]  # fmt: skip
 
         def open_view(view: SessionView, who: str, *, note: str = "") -> dict[Any, Any]:
@@ -240,7 +240,7 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
             out[co.body] = ""
             return out
 
-        coaching_outputs = [co.comments, co.coach_box, co.turn, co.manager_box, co.point, co.notice]
+        coaching_outputs = [co.comments, co.coach_box, co.turn, co.manager_box, co.score, co.point, co.notice]
         co.add.click(on_comment, inputs=[session_id, co.turn, co.body], outputs=coaching_outputs + [co.body])
 
         def on_override_score(sid: str | None, score: float | None, reason: str, request: gr.Request) -> dict[Any, Any]:

@@ -130,7 +130,10 @@ def show(ctx: Context, panel: CoachingPanel, view: SessionView | None, who: str,
         (f"{turn.index}: {_short(turn.text)}", turn.index) for turn in view.turns if turn.speaker == "rep"
     ]
     points = [str(p.get("id")) for p in (view.scorecard or {}).get("key_points") or []]
+    # The box starts at the score as it stands (an override, else the evaluator's), not at 0.
+    current = review.override_score if review is not None and review.override_score is not None else (view.scorecard or {}).get("score")
     return {
+        panel.score: gr.update(value=round(float(current)) if current is not None else None),
         panel.comments: comments_html(ctx, records, review),
         panel.coach_box: gr.update(visible=coaching_it),
         panel.turn: gr.update(choices=turns, value=-1),
