@@ -530,9 +530,21 @@ class PracticeService:
         return result
 
     def transcript(self, session_id: str, *, actor: str) -> list[dict[str, Any]]:
-        """The session's turns as plain data."""
-        _, _, _, turns = self._load(session_id, actor)
-        return [t.model_dump(exclude_none=True) for t in turns]
+        """The session's turns as plain data.
+
+        A customer turn built from clip-library lines also names those clips (``clips``).
+        """
+        with self.runtime.transaction() as session:
+            row, _, _ = _open(session, session_id, actor, write=False)
+            out = []
+            for t in row.turns:
+                turn = Turn(speaker=t.speaker, text=t.text, start=t.start, end=t.end)
+                data = turn.model_dump(exclude_none=True)
+                clips = list((t.meta or {}).get("clips") or [])
+                if clips:
+                    data["clips"] = clips
+                out.append(data)
+            return out
 
     # -- what the pages show ---------------------------------------------------------------
 
