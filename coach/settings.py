@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     tts_zh: str = Field(default="kokoro", description="Mandarin synthesizer.")
     max_upload_mb: int = Field(default=50, gt=0, description="Largest accepted upload.")
     max_audio_s: int = Field(default=600, gt=0, description="Longest accepted audio clip.")
+    api_rate_per_minute: int = Field(
+        default=300,
+        gt=0,
+        description="REST API requests per minute per user (token or cookie); more get a 429.",
+    )
     secret_key: SecretStr = Field(
         default=SecretStr(DEV_SECRET), description="Signs login sessions; must be set outside dev."
     )
