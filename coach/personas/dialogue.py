@@ -40,8 +40,8 @@ TOPICS = (
 _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
     "budget": {
         "en": re.compile(
-            r"\bbudget|\bspend\b|afford|price range|ballpark|how much (?:would|could|can|are) you|"
-            r"what (?:kind|sort) of (?:money|investment)|set aside",
+            r"\bbudget(?! cycle| prep| review| year)|(?<!new )\bspend\b|afford|price range|ballpark|how much (?:would|could|can|are) you|"
+            r"what (?:kind|sort) of (?:money|investment)|set aside|comfortable (?:paying|spending)",
             re.I,
         ),
         "zh": re.compile(r"预算|花多少|价位|心理价|准备了多少|能接受多少|打算花"),
@@ -49,7 +49,8 @@ _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
     "authority": {
         "en": re.compile(
             r"who (?:else|signs|decides|makes|approves|would (?:be|need|want)|has the final)|"
-            r"\bdecision|sign(?:s|ing)? off|approv|on your own|deciding|final say|talk (?:it )?(?:over|through) with",
+            r"\bdecision|sign(?:s|ing)? off|approv|on your own|deciding|final say|talk (?:it )?(?:over|through) with|"
+            r"who (?:besides|apart from|other than)|bring (?:along|in)|sponsor|(?:back|champion) (?:a|the|this)|be involved",
             re.I,
         ),
         "zh": re.compile(
@@ -59,12 +60,13 @@ _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
     "timeline": {
         "en": re.compile(
             r"when (?:do|would|are|were) you (?:need|want|hoping|looking|planning|thinking)|timeline|"
-            r"deadline|by when|how soon|time of year|when would (?:you|it)|when do you need|in place by",
+            r"deadline|by when|how soon|time of year|when would (?:you|it)|when do you need|in place by|"
+            r"(?:date|time|season|event)s? (?:that|which|we|you|any change)|budget cycle|is there a date",
             re.I,
         ),
         "zh": re.compile(
             r"什么时候(?:想|要|需要|打算|考|入学|做|交|申请|开始上)|截止|最晚|时间节点|哪次考试|哪一年|"
-            r"大概什么时候|计划.{0,4}时候"
+            r"大概什么时候|计划.{0,4}时候|时间点|节点|什么时候入学|几月"
         ),
     },
     "team": {
@@ -80,12 +82,14 @@ _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
             r"(?:use|using|do|handle|track|manage) (?:it )?(?:today|now|currently|at the moment)|"
             r"current(?:ly)? (?:use|tool|system|process|setup|doing)|how do (?:you|your \w+) (?:handle|track|manage|keep|do|follow)|"
             r"what do you use|what (?:have|did) you (?:tried|try)|tried so far|walk me through|\bright now\b|"
-            r"how are you (?:handling|managing|tracking)|\bdo you (?:currently )?(?:use|have) (?:a|an|any)\b",
+            r"how are you (?:handling|managing|tracking)|\bdo you (?:currently )?(?:use|have) (?:a|an|any)\b(?! (?:few|minute|moment|sec|couple|quick|second))|"
+            r"have you (?:tried|looked|used|taken|been (?:to|using|taking))|where does .{0,40} live|how do you find (?:that|it|this) out|"
+            r"how do you (?:prepare|study|know)|before (?:now|this)\b",
             re.I,
         ),
         "zh": re.compile(
             r"现在(?:用|是怎么|怎么|在用)|目前.{0,6}(?:用|怎么)|试过|之前.{0,8}(?:用|学|办法|方法|上过|报过)|"
-            r"怎么处理|怎么学|怎么管|有没有(?:上过|学过|报过|用过)"
+            r"怎么处理|怎么学|怎么管|有没有(?:上过|学过|报过|用过)|用过|了解过|别家|怎么备考|怎么准备|吃过药|在哪里|上过课"
         ),
     },
     "problem": {
@@ -93,32 +97,40 @@ _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
             r"what(?:'s| is| has) (?:been )?happening|when did (?:it|you|this|things|the \w+) (?:start|first|begin)|"
             r"what happens when|\bnotic|biggest (?:challenge|problem|issue|headache)|what went wrong|what made you|"
             r"tell me (?:a bit |more )?about|\bpain|struggl|fall(?:s|ing)? through|bother|"
-            r"what(?:'s| is) the (?:problem|issue|challenge)|how (?:bad|often)|what does that cost|worth to you|how many .* (?:lost|slip|miss)",
+            r"what(?:'s| is) the (?:problem|issue|challenge)|how (?:bad|often|long)|what does (?:that|it|this) (?:cost|mean)|worth to you|"
+            r"how many .* (?:lost|slip|miss)|for a while|how many hours|what happened|what did (?:it|that) cost|"
+            r"(?:cost|costs|costing) you|where is it|how has it changed|going on with|what(?:'s| is) it like|affect",
             re.I,
         ),
         "zh": re.compile(
             r"什么时候开始|怎么回事|什么情况|情况怎么样|说说.{0,6}情况|问题|困难|变化|哪一项|最吃力|最头疼|短板|"
-            r"多少分|几分(?!钟)|考过|考了|单项|哪一科|哪科"
+            r"多少分|几分(?!钟)|考过|考了|单项|哪一科|哪科|多久|多长时间|哪块|哪里.{0,4}(?:不满意|在意)|不满意|"
+            r"怎么变|影响|多吗|敢不敢|哪一项|哪里没帮|什么原因"
         ),
     },
     "goal": {
         "en": re.compile(
             r"what would matter|what matters|what would you like|hoping (?:for|to)|\bgoal|ideal|"
-            r"look(?:ing)? for in|what would (?:good|success)|what do you want|what would make",
+            r"look(?:ing)? for in|what would (?:good|success)|what do you want|what would make|"
+            r"(?:most )?want (?:to get )?out of|what (?:would|do) you (?:most )?(?:want|need) to (?:know|see|hear)|"
+            r"what would (?:it|you) (?:most )?(?:take|need)|"
+            r"improve|like to change|what would help",
             re.I,
         ),
         "zh": re.compile(
-            r"目标|希望|想要|想达到|在意|最看重|想考到|考到多少|哪几所|哪个学校|哪所|哪个国家|申请哪|要求多少"
+            r"目标|希望|想要|想达到|在意|最看重|想考到|考到多少|哪几所|哪个学校|哪所|哪个国家|申请哪|要求多少|什么要求|"
+            r"规划|最想|想了解|想知道|想改善|想提高"
         ),
     },
     "schedule": {
         "en": re.compile(
             r"(?:what|which) (?:days?|times?|evenings?|mornings?) (?:suit|work|are best|would)|"
-            r"when are you (?:free|available)|availability|how much time (?:do|can|could) you|when.{0,20}free",
+            r"when are you (?:free|available)|availability|how much time (?:do|can|could) you|when.{0,20}free|"
+            r"fit (?:it )?around|routine|what time do you (?:finish|get)",
             re.I,
         ),
         "zh": re.compile(
-            r"有空|哪天|时间.{0,4}(?:方便|合适)|每周.{0,8}(?:时间|几个)|抽出|拿出.{0,6}时间|几点以后"
+            r"有空|哪天|时间.{0,4}(?:方便|合适)|每周.{0,8}(?:时间|几个)|抽出|拿出.{0,6}时间|几点以后|几点下|哪段时间|空一些|空闲"
         ),
     },
     "good_time": {
@@ -176,6 +188,20 @@ _YIELD = {
     ),
     "zh": re.compile(
         r"^(?:不好意思|抱歉|哦|嗯)?[，,]?(?:您|你)(?:先)?(?:说|讲|继续|请说|先讲)(?:吧|完)?[。！.!]?$"
+    ),
+}
+
+_CLOSING = {
+    "en": re.compile(
+        r"\b(?:i'll|i will|i'm going to|let me) (?:just )?(?:email|text|send|message|pop|drop|whatsapp)\b|"
+        r"see you (?:then|on|there|soon)|speak (?:to you )?soon|talk soon|take care\W*$|\bbye\b|"
+        r"i'll (?:check|follow|call|ring|get) (?:back|up|in|you)|i'll be in touch|"
+        r"(?:i've|i have) (?:booked|put) you|i'll put you down|follow up (?:next|in|on)",
+        re.I,
+    ),
+    "zh": re.compile(
+        r"发您|发你|加您微信|加你微信|登记上|给您登记|给你登记|再联系|再给您打|再给你打|再打给|到时候过来|到了给我|"
+        r"再见|拜拜|再跟您确认|再跟你确认|定了时间.{0,6}说一声"
     ),
 }
 
@@ -273,7 +299,7 @@ pilot consultation appointment doctor graft grafts software tool tools sales rep
 sign signs who's sorry bye yep nope sir madam mate okay alright oh uh um hmm right wow cool great
 """.split()
 )
-_ZH_NOISE = set("啊吧呀哦嗯呃额哈嘿喂唔哎诶啦嘛呢哇咿吖噢喔哼")
+_ZH_NOISE = set("啊吧呀哦嗯呃额哈嘿喂唔哎诶啦嘛呢哇咿吖噢喔哼呜哩咕噜嘟叽呱乌拉")
 _DANGLING_EN = {
     "a", "an", "the", "to", "and", "or", "but", "with", "from", "of", "for", "at", "your", "my", "our",
     "is", "are", "was", "did", "do", "we", "i", "so", "because", "that", "if", "about", "in", "on",
@@ -342,7 +368,13 @@ def heard(text: str, language: str, vocabulary: set[str] | frozenset[str] = froz
             return "gibberish"
     if re.search(r"(?:-|—|–|\.\.\.|…)\s*$", stripped):
         return "cut_off"
-    if not re.search(r"[.?!。？！]$", stripped):
+    if not re.search(r"[.?!。？！)）\"”']$", stripped):
+        # A typed or transcribed turn that punctuates its sentences but stops without a
+        # full stop was cut off ("This is Sophie from Linden Hair", "我想问一下您那个周末").
+        if re.search(r"[,，.。?？!！;；:：]", stripped) and (
+            len(re.findall(r"[A-Za-z']+", stripped)) >= 3 or len(HAN.findall(stripped)) >= 4
+        ):
+            return "cut_off"
         if language == "zh":
             if stripped.endswith(_DANGLING_ZH):
                 return "cut_off"
@@ -500,6 +532,7 @@ class RepTurn:
     numbers: list[float] = field(default_factory=list)
     is_question: bool = False
     yields: bool = False
+    closes: bool = False
 
     @property
     def introduced(self) -> bool:
@@ -523,6 +556,7 @@ def analyse(text: str, language: str, company_names: list[str], vocabulary: set[
     if turn.heard in ("silence", "gibberish", "other_language"):
         return turn
     turn.yields = bool(_YIELD[language].search(text.strip()))
+    turn.closes = bool(_CLOSING[language].search(text))
     turn.greeted = bool(_GREETING[language].search(text))
     turn.named = bool(_NAME[language].search(text))
     low = text.lower()
@@ -623,6 +657,10 @@ class DialogueState:
                 "They have NOT mentioned: "
                 + ", ".join(never)
                 + ". Do not react to these as if offered (you may ask about them)."
+            )
+        if self.slots or self.days:
+            parts.append(
+                "You have not accepted any time yet: if they talk as if it were booked, say so."
             )
         if not (self.slots or self.days):
             parts.append(

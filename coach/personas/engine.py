@@ -31,7 +31,14 @@ from coach.personas.dialogue import (
     vocabulary_of,
 )
 from coach.personas.model import Objection, Persona
-from coach.personas.moves import MoveClassifier, is_injection, is_pressure, is_rude
+from coach.personas.moves import (
+    MoveClassifier,
+    is_disparaging,
+    is_injection,
+    is_overclaim,
+    is_pressure,
+    is_rude,
+)
 from coach.scenarios.model import Scenario
 from coach.text.normalize import compact, tokens
 from coach.transcripts import Transcript, Turn
@@ -141,8 +148,50 @@ _OVERPROMISE = {
     "en": [
         "Nobody can promise that. Honestly, hearing it makes me trust this less.",
         "Hang on, you can't know that over the phone.",
+        "That sounds too good to be true. What's that based on, exactly?",
     ],
-    "zh": ["这种话谁都不敢保证，你这么说我反而不信了。", "电话里你怎么就能打包票？"],
+    "zh": [
+        "这种话谁都不敢保证，你这么说我反而不信了。",
+        "电话里你怎么就能打包票？",
+        "说得这么绝对，我反而不太信了。",
+    ],
+}
+_DISPARAGE_REPLY = {
+    "en": [
+        "I'd rather you didn't run other people down. Just tell me about your own.",
+        "Slagging off the competition doesn't make me trust you more, to be honest.",
+    ],
+    "zh": ["你别老说别家不好，说说你们自己。", "贬低别家没用，我只看你们自己怎么样。"],
+}
+_NOT_AGREED = {
+    "en": [
+        "Hang on, I haven't actually said yes to a time yet.",
+        "Wait, we haven't agreed on anything yet. I'd like to think about it first.",
+    ],
+    "zh": ["等一下，我还没答应约时间呢。", "先别登记，我还没说定呢。"],
+}
+_SIGN_OFF = {
+    "en": [
+        "Okay. Send it over and I'll have a look.",
+        "Fine, send me the details and I'll think about it.",
+    ],
+    "zh": ["行，你发过来我看看。", "好，你先发我，我看了再说。"],
+}
+_NOT_YET = {
+    "en": ["Maybe {slot}, but I'm not ready to book yet.", "{slot} might work, but not so fast."],
+    "zh": ["时间先不急着定。", "约时间的事先别急。"],
+}
+_NOT_YET_NO_SLOT = {
+    "en": ["I'm not ready to book anything yet.", "Not so fast, I'm not ready to commit."],
+    "zh": ["先别急着约。", "先不急着定。"],
+}
+_DEFLECT = {
+    "en": [
+        "Hm, good question. I'd have to think about that, honestly.",
+        "I couldn't tell you off the top of my head.",
+        "I'm not sure, to be honest. I haven't really thought about it like that.",
+    ],
+    "zh": ["这个嘛……我还真没仔细想过。", "这个我一下子也说不好。", "这个……说不太上来。"],
 }
 _GOOD_TIME = {
     "en": ["I've got a few minutes. Go ahead.", "Now's okay, briefly. Go on."],
@@ -168,6 +217,24 @@ _SAY_MORE = {
     "en": ["Okay. What exactly are you suggesting?", "Right. So what would the next step be?"],
     "zh": ["嗯，那你具体想怎么安排？", "那下一步是什么？"],
 }
+_BOOKING_WORDS = {
+    "en": re.compile(
+        r"confirm|link|invite|address|see you|speak soon|talk soon|booked|put you down|details",
+        re.I,
+    ),
+    "zh": re.compile(r"确认|链接|地址|时间|登记|到时候|再见|注意事项"),
+}
+_PROPOSAL = {
+    "en": re.compile(r"\bbook|put you down|schedul|set up|pencil|come in|shall we|shall i", re.I),
+    "zh": re.compile(r"约|预约|安排|定一个|登记|过来面诊|来院"),
+}
+_EN_STOP = set(
+    "about after again also because been before being could every from have here just like make "
+    "more most much only other really should some than that their them then there these they "
+    "thing think this those very want what when where which will with would your yours you're "
+    "that's it's honestly actually".split()
+)
+_ZH_FUNCTION_CHARS = set("的了吗呢吧啊是我你您他她们这那个就也都还在有和说么嗯哦")
 _NAME_FACTS = ("company", "clinic", "product_name", "brand")
 _COMPANY_FACTS = ("company", "clinic", "product_name", "brand")
 
@@ -321,6 +388,7 @@ class BuiltinPersona:
         self._line_topic = self._topics_of_bank_lines()
         self._clip_of: dict[str, str] = {}
         self._turn_clips: list[str] = []
+        self._turn: RepTurn | None = None
 
     def _topics_of_bank_lines(self) -> dict[str, list[str]]:
         """Which answer topic each bank line is about, when it says the same as an answer.
@@ -387,8 +455,27 @@ class BuiltinPersona:
             if line not in self.state.used_lines
             and not set(self._line_topic.get(line, ())) & set(self.dialogue.revealed)
             and fuzz.ratio(compact(line, self.language), rep) < 85
+            and not self._said_before(self._fill(line))
             and (not check or self.line_problem(self._fill(line), counter_ok=counter_ok) is None)
         ]
+
+    def _said_before(self, line: str) -> bool:
+        """True when the customer already said this in other words (never reveal twice)."""
+        mine = compact(line, self.language)
+        shortest = 8 if self.language == "zh" else 20
+        if len(mine) < shortest:
+            return False  # "Okay." and "嗯，您说。" may come back
+        for speaker, text in self.state.history:
+            if speaker != "customer":
+                continue
+            theirs = compact(text, self.language)
+            if len(theirs) < shortest or min(len(mine), len(theirs)) < 0.5 * max(
+                len(mine), len(theirs)
+            ):
+                continue
+            if fuzz.partial_ratio(mine, theirs) >= 80:
+                return True
+        return False
 
     def _pick(
         self, candidates: list[str], rep_text: str, *, counter_ok: bool = False, check: bool = True
@@ -434,6 +521,14 @@ class BuiltinPersona:
             return []  # none fits what the rep just said; a plain acknowledgement will
         return [line for line in fresh if scores[line] == best]
 
+    def _same_news(self, line: str, earlier: str) -> bool:
+        """True when a line says what an earlier part of the same turn already said."""
+        a, b = compact(line, self.language), compact(earlier, self.language)
+        if fuzz.partial_ratio(a, b) >= 75:
+            return True
+        mine = {v for v in numbers(line, self.language) if v >= 5}
+        return bool(mine & {v for v in numbers(earlier, self.language) if v >= 5})
+
     def _words(self, text: str) -> set[str]:
         if self.language == "zh":
             chars = compact(text, "zh")
@@ -441,7 +536,11 @@ class BuiltinPersona:
         return {t for t in tokens(text, "en") if len(t) >= 4}
 
     def _join(self, *parts: str | None) -> str:
-        kept = [p.strip() for p in parts if p and p.strip()]
+        kept: list[str] = []
+        for part in parts:
+            part = (part or "").strip()
+            if part and not any(self._same_news(part, earlier) for earlier in kept):
+                kept.append(part)
         return (" " if self.language == "en" else "").join(kept)
 
     # -- the turn ------------------------------------------------------------------------
@@ -481,11 +580,18 @@ class BuiltinPersona:
     def _next_objection(self, move: str, rep_text: str) -> Objection | None:
         remaining = [o for o in self.persona.objections if o.id not in self.state.objections_raised]
         # Only an objection the customer can voice now: "too expensive" needs a price first.
+        so_far = self._rep_text_so_far()
         remaining = [
             o
             for o in remaining
             if (o.kind != "price" or "price" in self.dialogue.mentions)
             and self._fresh([*o.lines, *self._retrieved(o)], rep_text)
+            # A worry the rep is answering right now, or already answered, is not raised.
+            and not (o.kind != "price" and self._addresses(o, rep_text, extra=1))
+            and not (
+                any(item in self.state.covered for item in o.resolved_by)
+                and self._addresses(o, so_far, extra=2)
+            )
         ]
         if not remaining:
             return None
@@ -503,12 +609,49 @@ class BuiltinPersona:
             return remaining[0]
         return None
 
-    def _resolves(self, objection: Objection, move: str, new_points: list[str]) -> bool:
-        if any(
-            item in new_points or item in self.state.covered[-3:] for item in objection.resolved_by
-        ):
+    def _resolves(
+        self, objection: Objection, move: str, new_points: list[str], rep_text: str = ""
+    ) -> bool:
+        if any(item in new_points for item in objection.resolved_by):
+            return True
+        if not self._addresses(objection, rep_text):
+            return False  # "We're very professional" does not answer "is it painful?"
+        if any(item in self.state.covered[-3:] for item in objection.resolved_by):
             return True
         return move in objection.resolved_by or move in ("objection_answer", "proof")
+
+    def _addresses(self, objection: Objection, rep_text: str, extra: int = 0) -> bool:
+        """True when the rep's turn is about this worry (shares its words; ``extra``: more)."""
+        rep = self._content_words(rep_text)
+        theirs: set[str] = set()
+        for line in [*objection.lines, *objection.resolved_lines]:
+            theirs |= self._content_words(self._fill(line))
+        return len(rep & theirs) >= (2 if self.language == "zh" else 1) + extra
+
+    def _content_words(self, text: str) -> set[str]:
+        words = self._words(text)
+        if self.language == "zh":
+            return {w for w in words if not set(w) & _ZH_FUNCTION_CHARS}
+        return {w for w in words if w not in _EN_STOP}
+
+    def _not_yet(self, turn: RepTurn, rep_text: str) -> str:
+        """Said before a worry when the rep proposed a slot: the proposal is heard, not taken."""
+        slot = self._slot_words(rep_text) if (turn.slots or turn.days) else ""
+        if not slot and not _PROPOSAL[self.language].search(rep_text):
+            return ""  # nothing was proposed to turn down
+        templates = _NOT_YET if slot else _NOT_YET_NO_SLOT
+        line = self._rng().choice(templates[self.language]).format(slot=slot)
+        return line[0].upper() + line[1:] if self.language == "en" else line
+
+    def _closing(self, turn: RepTurn, rep_text: str, move: str) -> Reply:
+        """The rep wraps up ("I'll email you the link"): only a booking agreed stands."""
+        d = self.dialogue
+        offered = bool(d.slots or d.days)
+        if offered and self._ready_to_agree():
+            return self._end("agreement", rep_text, "next_step")
+        booking = bool(_BOOKING_WORDS[self.language].search(rep_text))
+        lines = _NOT_AGREED if offered and booking and not turn.is_question else _SIGN_OFF
+        return Reply(self._say(rep_text, lines[self.language]), move)
 
     def reply(self, rep_text: str) -> Reply:
         """Answer one rep turn."""
@@ -616,6 +759,7 @@ class BuiltinPersona:
         s.history.append(("rep", rep_text))
         was_introduced = d.introduced
         turn = analyse(rep_text, self.language, self._companies, self._vocabulary)
+        self._turn = turn
         d.observe(turn)
         if turn.heard != "ok":
             return self._not_understood(turn, rep_text)
@@ -654,9 +798,23 @@ class BuiltinPersona:
             return Reply(
                 self._say(rep_text, self.persona.responses.get("off_topic", []), lines), move
             )
+        if is_disparaging(rep_text) or is_overclaim(rep_text):
+            # Running down competitors or promising what nobody can: the customer says so.
+            s.patience -= 1
+            s.trust = max(0.0, s.trust - 0.1)
+            if s.patience <= 0:
+                return self._end("hangup", rep_text, move)
+            first = _DISPARAGE_REPLY if is_disparaging(rep_text) else _OVERPROMISE
+            second = _OVERPROMISE if first is _DISPARAGE_REPLY else _DISPARAGE_REPLY
+            lines = [*first[self.language], *second[self.language][:1]]
+            return Reply(self._say(rep_text, lines), move)
+        if turn.closes and not (turn.is_question and (turn.slots or turn.days)):
+            return self._closing(turn, rep_text, move)
         s.trust = min(
             1.0, s.trust + _GOOD.get(move, 0.02) * self._gain + 0.04 * len(new_points) * self._gain
         )
+        # A question is answered (or deflected), never met with a worry it did not ask about.
+        asked = turn.is_question and move not in ("next_step", "price")
         if move == "next_step":
             turn.topics = [t for t in turn.topics if t != "schedule"]  # the reaction covers it
         answer = self._answer(turn, rep_text)
@@ -664,7 +822,7 @@ class BuiltinPersona:
         if answer is not None and move == "needs_question":
             pending = None  # a question answered; the worry waits for the rep's answer to it
         if pending is not None:
-            if self._resolves(pending, move, new_points):
+            if self._resolves(pending, move, new_points, rep_text):
                 s.objections_resolved.append(pending.id)
                 s.trust = min(1.0, s.trust + 0.12 * self._gain)
                 if move != "next_step":
@@ -679,7 +837,7 @@ class BuiltinPersona:
                         ),
                         move,
                     )
-            elif move in ("next_step", "price", "pitch") or s.turns % 3 == 0:
+            elif (move in ("next_step", "price", "pitch") or s.turns % 3 == 0) and not asked:
                 # Pushing on while the worry stands costs patience; good discovery does not,
                 # but the customer keeps coming back to it every few turns.
                 if move in ("next_step", "price"):
@@ -690,13 +848,15 @@ class BuiltinPersona:
                     self._retrieved(pending), rep_text
                 )
                 if worry is not None or answer is not None:
-                    return Reply(self._join(answer, worry), move)
+                    hedge = self._not_yet(turn, rep_text) if move == "next_step" else None
+                    return Reply(self._join(hedge, answer, worry), move)
         if move == "next_step":
             if self._ready_to_agree():
                 return self._end("agreement", rep_text, move)
             objection = self._next_objection(move, rep_text)
             if objection is not None:
-                return self._raise(objection, rep_text, move, answer)
+                hedge = self._not_yet(turn, rep_text)
+                return self._raise(objection, rep_text, move, self._join(hedge, answer) or None)
             s.patience -= 1 if s.turns < 3 else 0
             return Reply(
                 self._join(
@@ -711,7 +871,7 @@ class BuiltinPersona:
                 move,
             )
         objection = self._next_objection(move, rep_text)
-        if objection is not None and move not in ("greeting", "self_intro"):
+        if objection is not None and move not in ("greeting", "self_intro") and not asked:
             return self._raise(objection, rep_text, move, answer)
         if (
             move == "needs_question"
@@ -730,7 +890,16 @@ class BuiltinPersona:
             return Reply(answer, move)
         if "good_time" in turn.topics:
             return Reply(self._say(rep_text, _GOOD_TIME[self.language]), move)
+        if asked and move not in ("greeting", "self_intro"):
+            # A question the card has no answer for: a line on what was asked, or a deflection.
+            near = self._closest(self.persona.responses.get("needs_question", []), rep_text)
+            return Reply(self._say(rep_text, near, _DEFLECT[self.language]), move)
         groups = [self.persona.responses.get(move, [])]
+        if move in ("pitch", "price", "proof", "objection_answer"):
+            # Only a reaction to what the rep actually said; "that's a fair answer" needs an
+            # answer to a worry, which the objection flow above gives.
+            bank = [] if move == "objection_answer" else self.persona.responses.get(move, [])
+            groups = [self._closest(bank, rep_text)]
         if move in ("greeting", "self_intro") and (d.intro_acknowledged or s.turns > 2):
             groups = []  # pick-up lines ("Hale. Go ahead.") don't fit later in the call
         return Reply(self._say(rep_text, *groups), move)
@@ -790,7 +959,10 @@ class BuiltinPersona:
         if how == "agreement":
             # Agree to what the rep actually proposed: a line naming another day or a video
             # call nobody offered would not fit, so the rep's own slot is said back instead.
-            line = self._pick(self.persona.agree_when.lines, rep_text)
+            turn = self._turn
+            options = turn is not None and (len(set(turn.days)) >= 2 or len(turn.slots) >= 2)
+            # Offered a choice ("Saturday at ten or Thursday at six?"), the customer picks one.
+            line = None if options else self._pick(self.persona.agree_when.lines, rep_text)
             if line is None:
                 slot = self._slot_words(rep_text)
                 templates = _AGREE_SLOT if slot else _AGREE_NO_SLOT
@@ -802,14 +974,15 @@ class BuiltinPersona:
         """The day and time the rep just proposed, as they said it ("Thursday at 10")."""
         if self.language == "zh":
             match = re.search(
-                r"(?:今天|明天|后天|这周|下周|本周)?(?:周[一二三四五六日天末]|星期[一二三四五六日天])?"
+                r"(?:今天|明天|后天|今晚|明晚|这周|下周|本周)?(?:周[一二三四五六日天末]|星期[一二三四五六日天])?"
                 r"(?:上午|下午|晚上|中午|早上)?[一二三四五六七八九十两\d]+(?:点|:|：)(?:半|[一二三四五六七八九十\d]+分?)?",
                 rep_text,
             )
         else:
             match = re.search(
                 r"\b(?:(?:this|next) )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow)"
-                r"(?: (?:morning|afternoon|evening))?(?: at \d{1,2}(?::\d{2})?\s?(?:am|pm)?)?",
+                r"(?: (?:morning|afternoon|evening))?(?: at (?:\d{1,2}(?::\d{2})?(?:\s?(?:am|pm|a\.m\.|p\.m\.))?|"
+                r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon)\b)?",
                 rep_text,
                 re.I,
             )

@@ -128,10 +128,12 @@ _RUDE = re.compile(
     r"listen to me|just buy|are you deaf|are you stupid|useless|moron|clueless|pathetic|get a grip|"
     r"what's wrong with you|do you want hair or not|you (?:clearly |obviously |just )?don't (?:understand|get it|know what)|"
     r"kind of thinking that|are you (?:even )?listening|with respect, you|reading too many|"
-    r"leave (?:the \w+|it) to the professionals)\b"
+    r"leave (?:the \w+|it) to the professionals|just an excuse|(?:stop|quit) (?:dithering|dithering about|messing about|wasting)|"
+    r"you(?:'re| are) (?:the )?wrong person|can't make a (?:simple )?decision|man up|grow up|get over it)\b"
     r"|傻|笨|闭嘴|废话|你懂什么|爱买不买|别啰嗦|烦死|磨叽|有病|脑子|神经病|废物|滚|你是猪|墨迹|这把年纪|这个年纪还|年纪大了|老古董|你到底懂不懂|"
     r"没见过世面|舍不得给孩子|不想给孩子花钱|连孩子都|抠门|小气|恕我直言|"
-    r"犹豫来犹豫去|耽误的是孩子|别的家长早就|算这点钱|说句不好听的",
+    r"犹豫来犹豫去|耽误的是孩子|别的家长早就|算这点钱|说句不好听的|磨磨唧唧|磨叽|婆婆妈妈|大男人|您都这样了|你都这样了|"
+    r"身份.{0,6}(?:在乎|差)|这点钱|找家里要|基本没戏|难怪考不好",
     re.IGNORECASE,
 )
 _INJECTION = re.compile(
@@ -151,6 +153,41 @@ _PRICE = re.compile(
     r"\b(?:price|pricing|cost|costs|\$|dollars?|pounds?|£|per (?:user|month|seat|graft)|budget|discount|fee)\b|价格|多少钱|费用|收费|元|块钱|优惠|折扣|预算|分期",
     re.IGNORECASE,
 )
+
+
+_OVERCLAIM = re.compile(
+    r"\b(?:guarantee[sd]?|100 ?%|a hundred per ?cent|no risks?(?: at all)?|completely safe|risk[- ]free|"
+    r"definitely (?:suitable|a candidate|work)|perfect candidates?|(?:fix|cure) for life|never lose|every (?:graft|single one) will|"
+    r"best (?:in|on) (?:the market|manchester|the world|town)|the best [a-z ]{0,20}(?:in|on) |game-changing|best-in-class|"
+    r"up and running in (?:a few|two|three) days|works with any system|just plugs in|everyone (?:goes for|loves)|"
+    r"it will work for you|you'll love it)(?!\w)"
+    r"|保证|包(?:提分|过|成活|效果|你|您)|百分百|百分之百|绝对(?:能|没|不会|可以)|一根都不会掉|跟年轻时候一样|没有任何风险|全上海最好|"
+    r"所有学员都|肯定能|一定能",
+    re.IGNORECASE,
+)
+_NEGATED = re.compile(
+    r"\b(?:can't|cannot|can not|don't|won't|no|not|never|nobody|wouldn't)\b[^.!?]*$|[不没无别非][^。！？，,]{0,3}$",
+    re.IGNORECASE,
+)
+_DISPARAGE = re.compile(
+    r"\b(?:dodgy|butcher(?:s|ed)?|cowboys?|rip-?offs?|(?:is|are) (?:a )?(?:joke|junk|rubbish|useless)|scam)\b"
+    r"|坑人|糊弄|乱做|千万别去|骗人|都是骗|垃圾|不靠谱的|录播糊弄",
+    re.IGNORECASE,
+)
+
+
+def is_overclaim(text: str) -> bool:
+    """True for promises nobody can keep on a call ("100% graft survival", "包提分")."""
+    for match in _OVERCLAIM.finditer(text):
+        before = text[max(0, match.start() - 20) : match.start()]
+        if not _NEGATED.search(before):  # "I can't guarantee", "我们不做保证" are honest
+            return True
+    return False
+
+
+def is_disparaging(text: str) -> bool:
+    """True when the rep runs down competitors ("those clinics butcher people", "别家坑人")."""
+    return bool(_DISPARAGE.search(text))
 
 
 def is_injection(text: str) -> bool:
