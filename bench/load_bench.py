@@ -12,9 +12,10 @@ scorecard. Reps alternate English and Mandarin.
 Measured per level of concurrent calls (the first level, one caller, is the baseline of the
 same run: an English call, then a Mandarin one): per-turn latency, end of the rep's speech (the last loud frame sent) -> the first
 customer audio received, p50 / p95 / p99 and the ratio to the baseline; errors; turns spoken,
-turns the server confirmed (``heard``: stored with the customer's answer) and, counted
-afterwards in the database, rep and customer turns per session: ``lost`` is confirmed turns
-missing from the database plus spoken turns never confirmed; the app's peak RSS (VmHWM).
+turns the server confirmed (``heard``: stored with the customer's answer, or found stored
+through the API after a dropped socket) and, counted afterwards in the database, rep and
+customer turns per session: ``lost`` is confirmed turns missing from the database plus spoken
+turns never confirmed, ``extra_rep_turns_stored`` rep turns stored twice; why sockets dropped; the app's peak RSS (VmHWM).
 The knee is the highest level whose p95 stays within ``--knee-ratio`` (2x) of the baseline
 with no error and nothing lost; it is reported as calls per core.
 
@@ -114,6 +115,10 @@ class Call:
     errors: list[str] = field(default_factory=list)
     reconnects: int = 0
     resaid: int = 0
+    confirmed_late: int = 0
+    """Lines stored although their ``heard`` was lost with the socket (found on reconnect)."""
+    drops: list[str] = field(default_factory=list)
+    """Why the voice socket closed under the call (the close code and reason), each time."""
     unconfirmed: int = 0
     ended_by: str | None = None
     score: float | None = None
@@ -306,7 +311,8 @@ class Rep:
         await self._connect(greet=True)
         try:
             await self._listen_to_reply(after=None)  # the customer picks up
-        except Dropped:
+        except Dropped as drop:
+            self.call.drops.append(str(drop)[:120])
             await self._reconnect()
         index = 0
         said_current = False
@@ -344,15 +350,35 @@ class Rep:
                     self.call.latencies.append(round(first - spoke_at, 3))
                 index += 1
                 said_current = False
-            except Dropped:
-                confirmed = len(self.call.heard)
+            except Dropped as drop:
+                self.call.drops.append(str(drop)[:120])
                 await self._reconnect()
-                if said_current and len(self.call.heard) == confirmed:
-                    # The line's "heard" never came: say it again on the new connection.
-                    self.call.resaid += 1
-                    self.call.spoken -= 1
+                if said_current:
+                    stored = await self._stored_rep_turns()
+                    if stored > len(self.call.heard):
+                        # Stored before the socket dropped, only its "heard" was lost: go on,
+                        # as a rep who sees the line in the call on the reloaded page would.
+                        self.call.heard.append(-1)
+                        self.call.confirmed_late += 1
+                        index += 1
+                    else:
+                        # Never stored: say it again on the new connection.
+                        self.call.resaid += 1
+                        self.call.spoken -= 1
                     said_current = False
         await self._finish()
+
+    async def _stored_rep_turns(self) -> int:
+        """How many rep turns the session holds (the REST API, as the page reloads it)."""
+        import httpx
+
+        async with httpx.AsyncClient(base_url=self.base, timeout=WAIT_S) as http:
+            response = await http.get(
+                f"/api/v1/sessions/{self.call.session_id}/transcript",
+                cookies={COOKIE: self.cookie},
+            )
+            response.raise_for_status()
+            return sum(1 for turn in response.json() if turn.get("speaker") == "rep")
 
     async def _reconnect(self) -> None:
         self.mic.ws = None
@@ -499,9 +525,7 @@ def summarise(
     confirmed = sum(len(c.heard) for c in calls)
     stored_rep = sum(counts.get(c.session_id or "", (0, 0))[0] for c in calls)
     stored_customer = sum(counts.get(c.session_id or "", (0, 0))[1] for c in calls)
-    missing = sum(
-        max(0, len(set(c.heard)) - counts.get(c.session_id or "", (0, 0))[0]) for c in calls
-    )
+    missing = sum(max(0, len(c.heard) - counts.get(c.session_id or "", (0, 0))[0]) for c in calls)
     never = sum(max(0, c.spoken - len(c.heard)) for c in calls if c.ended_by in (None, "rep"))
     for c in calls:
         if c.session_id in counts:
@@ -520,6 +544,11 @@ def summarise(
         "no_speech": sum(c.unconfirmed for c in calls),
         "reconnects": sum(c.reconnects for c in calls),
         "resaid": sum(c.resaid for c in calls),
+        "confirmed_after_reconnect": sum(c.confirmed_late for c in calls),
+        "extra_rep_turns_stored": sum(
+            max(0, counts.get(c.session_id or "", (0, 0))[0] - len(c.heard)) for c in calls
+        ),
+        "drop_reasons": sorted({d for c in calls for d in c.drops})[:5],
         "hung_up_by_customer": sum(1 for c in calls if c.ended_by not in (None, "rep")),
         "scored": sum(1 for c in calls if c.score is not None),
         "latency_p50_s": percentile(latencies, 0.5),

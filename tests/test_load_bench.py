@@ -90,3 +90,11 @@ def test_the_summary_counts_lost_turns_and_the_knee():
         {**base, "calls": 20, "latency_p95_s": 1.5, "lost": 1},
     ]
     assert load_bench.knee(rows, 2.0) == 5
+
+
+def test_a_line_stored_twice_is_counted_as_extra_not_as_lost():
+    call = load_bench.Call(rep="a", language="en", session_id="s1", spoken=2, heard=[1, -1])
+    call.confirmed_late, call.drops = 1, ["received 1011 (internal error) keepalive ping timeout"]
+    row = load_bench.summarise(1, [call], 5.0, 50.0, {"s1": (3, 3)})
+    assert row["lost"] == 0 and row["extra_rep_turns_stored"] == 1
+    assert row["confirmed_after_reconnect"] == 1 and "keepalive" in row["drop_reasons"][0]
