@@ -55,7 +55,7 @@ from typing import Any
 import numpy as np
 
 from bench.common import write_results
-from bench.voice_bench import LINES, REP_VOICES, Server, free_port
+from bench.voice_bench import LINES, Server, free_port, rep_line
 
 ROOT = Path(__file__).resolve().parent.parent
 COOKIE = "coach_session"
@@ -79,21 +79,11 @@ LISTEN_CAP_S = 10.0
 
 def rep_lines(folder: Path, turns: int) -> dict[str, list[bytes]]:
     """Each language's rep lines as 16 kHz int16 PCM, spoken once by the embedded voices."""
-    from coach.services import speech
-    from coach.speech.audio import decode_audio
-
     out: dict[str, list[bytes]] = {}
     for language in ("en", "zh"):
         out[language] = []
-        for index, line in enumerate(LINES[language][:turns]):
-            spoken = speech.speak(
-                line,
-                language=language,
-                voice=REP_VOICES[language],
-                out=folder / f"{language}-{index}.wav",
-            )
-            samples = decode_audio(spoken.path)
-            samples = samples / max(1e-6, float(np.max(np.abs(samples)))) * 0.5
+        for index in range(len(LINES[language][:turns])):
+            samples = rep_line(language, index, folder)
             out[language].append((samples * 32767).astype("<i2").tobytes())
     return out
 

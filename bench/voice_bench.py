@@ -183,23 +183,30 @@ class CallResult:
 # -- the rep's voice -------------------------------------------------------------------------
 
 
+def rep_line(language: str, index: int, folder: Path) -> np.ndarray:
+    """The rep's line ``index`` in ``language``, spoken by the rep's voice, peak 0.5, 16 kHz."""
+    from coach.services import speech
+    from coach.speech.audio import decode_audio
+
+    spoken = speech.speak(
+        LINES[language][index],
+        language=language,
+        voice=REP_VOICES[language],
+        out=folder / f"{language}-{index}.wav",
+    )
+    samples = decode_audio(spoken.path)
+    return samples / max(1e-6, float(np.max(np.abs(samples)))) * 0.5
+
+
 def rep_wav(language: str, turns: int, folder: Path) -> tuple[Path, list[tuple[float, float]]]:
     """The fake microphone's file: lead silence, then each line and a gap; (start, end) of each."""
-    from coach.services import speech
-    from coach.speech.audio import SAMPLE_RATE, decode_audio, write_wav
+    from coach.speech.audio import SAMPLE_RATE, write_wav
 
     pieces = [np.zeros(int(LEAD_S[language] * SAMPLE_RATE), dtype=np.float32)]
     at = LEAD_S[language]
     spans: list[tuple[float, float]] = []
-    for index, line in enumerate(LINES[language][:turns]):
-        spoken = speech.speak(
-            line,
-            language=language,
-            voice=REP_VOICES[language],
-            out=folder / f"{language}-{index}.wav",
-        )
-        samples = decode_audio(spoken.path)
-        samples = samples / max(1e-6, float(np.max(np.abs(samples)))) * 0.5
+    for index in range(len(LINES[language][:turns])):
+        samples = rep_line(language, index, folder)
         pieces += [
             samples.astype(np.float32),
             np.zeros(int(GAP_S[language] * SAMPLE_RATE), dtype=np.float32),

@@ -7,7 +7,7 @@ for l in open(sys.argv[2]):
     r = json.loads(l); kinds[r['id']] = r['kind']
 bykind = collections.defaultdict(collections.Counter)
 for f in sorted(glob.glob(f'{tag}/out-*.json')):
-    lang = f.split('out-')[1][:2]
+    lang = f.rsplit('/out-', 1)[1][:2]
     for r in json.load(open(f))['ratings']:
         c = res[lang]; c['n'] += 1
         for k in ('responsive','consistent','in_persona'):
