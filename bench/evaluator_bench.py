@@ -55,7 +55,8 @@ EXTERNAL = DATA / "evaluator_external"
 
 
 def external_sets(root: Path = EXTERNAL) -> dict[str, Path]:
-    """The external set's parts (``external-dev``, ``external-test``) that exist.
+    """An external set's parts that exist: ``external-dev``, ``external-test`` for
+    ``evaluator_external``; ``external2-dev``... for ``evaluator_external2`` and so on.
 
     Its README may name the folder of labelled transcripts inside each part with a line
     ``transcripts: <folder>`` (default: the part's folder itself) and the scenarios' folder
@@ -77,7 +78,7 @@ def external_sets(root: Path = EXTERNAL) -> dict[str, Path]:
         if (root / "calls" / part).is_dir():  # calls/<part>/ with labels/gold/<part>/
             folder = root / "calls" / part
         if folder.is_dir():
-            out[f"external-{part}"] = folder
+            out[f"{root.name.removeprefix('evaluator_')}-{part}"] = folder
     return out
 
 
@@ -102,9 +103,12 @@ def discover_sets(data: Path = DATA) -> dict[str, Path]:
     sets = {
         folder.name.removeprefix("evaluator_"): folder
         for folder in sorted(data.glob("evaluator_*"))
-        if folder.is_dir() and folder != EXTERNAL and any(folder.glob("*.json"))
+        if folder.is_dir() and not folder.name.startswith(EXTERNAL.name)
+        and any(folder.glob("*.json"))
     }
-    return sets | external_sets(data / EXTERNAL.name)
+    for folder in sorted(data.glob(f"{EXTERNAL.name}*")):
+        sets |= external_sets(folder)
+    return sets
 
 
 SETS = discover_sets()

@@ -626,6 +626,29 @@ def warm_up(
     )
 
 
+def server_problems(log_path: Path, offset: int) -> dict[str, Any]:
+    """What the server logged as a warning or worse since ``offset``: counts and a few lines."""
+    try:
+        with log_path.open("rb") as handle:
+            handle.seek(offset)
+            text = handle.read().decode("utf-8", "replace")
+    except OSError:
+        return {"warnings": 0, "errors": 0, "first": []}
+    lines = text.splitlines()
+    errors = [x for x in lines if "ERROR" in x or x.startswith("Traceback")]
+    warnings = [x for x in lines if "WARNING" in x]
+    distinct = list(dict.fromkeys(x.strip()[:200] for x in errors + warnings))
+    return {"warnings": len(warnings), "errors": len(errors), "first": distinct[:8]}
+
+
+def log_size(path: Path) -> int:
+    """The log's length now (where the next level's lines start)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def bench_sqlite(
     folder: Path, levels: list[int], lines: dict[str, list[bytes]], secret: str
 ) -> list[dict[str, Any]]:
@@ -639,6 +662,7 @@ def bench_sqlite(
         pids = [server.process.pid]
         warm_up(server.url, reps[-2:], lines, pids)
         for level in levels:
+            offset = log_size(server.log_path)
             if level == 1:
                 # One caller at a time: an English call, then a Mandarin one (the baseline).
                 calls: list[Call] = []
@@ -654,6 +678,7 @@ def bench_sqlite(
                 )
             counts = count_turns(server.env, [c.session_id for c in calls if c.session_id])
             rows.append(summarise(level, calls, wall, peak, counts))
+            rows[-1]["server_log"] = server_problems(server.log_path, offset)
             print(
                 f"  sqlite, {level} calls: {json.dumps(rows[-1], ensure_ascii=False)}", flush=True
             )
@@ -767,6 +792,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--knee-ratio", type=float, default=2.0)
     parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary folder (data dirs, server logs)"
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="levels 1,4, 3 turns, 4 calls on PostgreSQL"
     )
     args = parser.parse_args(argv)
@@ -806,7 +834,10 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(f"killed: {row['killed']}")
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if args.keep:
+            print(f"kept: {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
     path = write_results("load", results)
     print(f"\nwritten: {path}")
     return 0

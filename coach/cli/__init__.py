@@ -23,6 +23,9 @@ from coach.accounts import LOCAL_ADMIN
 from coach.cli.output import ProgressBar, echo_json, say
 from coach.errors import CoachError
 
+WS_PING_TIMEOUT_S = 60.0
+"""How long ``coach serve`` waits for a voice socket's keepalive answer before closing it."""
+
 
 def fail(error: Exception | str) -> typer.Exit:
     """Print an error for the user and return the exit to raise (code 1)."""
@@ -170,13 +173,25 @@ def serve(
     settings = runtime.settings
     os.environ.setdefault("GRADIO_TEMP_DIR", str((settings.data_dir / "tmp").resolve()))
     bind_host, bind_port = host or settings.host, port or settings.port
+    import logging
+
     import uvicorn
 
     from coach.api import create_app
 
+    # The app's own warnings (a failed second pass, a full disk, a dead LLM server) with
+    # their time, level and module, not the bare message Python prints without a handler.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     typer.echo(f"coach is running on http://{bind_host}:{bind_port} (Ctrl+C to stop)")
     uvicorn.run(
-        create_app(runtime, warm_up=True), host=bind_host, port=bind_port, log_level="warning"
+        create_app(runtime, warm_up=True),
+        host=bind_host,
+        port=bind_port,
+        log_level="warning",
+        # Keepalive pings find dead sockets; on a box busy with many calls the server's own
+        # loop may answer late, and uvicorn's 20 s default closed live calls under load.
+        ws_ping_interval=20.0,
+        ws_ping_timeout=WS_PING_TIMEOUT_S,
     )
 
 
@@ -347,6 +362,7 @@ def users_enable(
 
 # Command modules register themselves on `app` when imported.
 # (registrations go here)
+from coach.cli import accounts as _accounts  # noqa: E402,F401
 from coach.cli import clips as _clips  # noqa: E402,F401
 from coach.cli import evaluation as _evaluation  # noqa: E402,F401
 from coach.cli import practice as _practice  # noqa: E402,F401

@@ -69,6 +69,7 @@ import numpy as np
 
 from coach.backends.ports import FloatArray, Segment, Transcriber, Transcription
 from coach.errors import CoachError, NotFoundError, PermissionDenied
+from coach.services.voice_work import CALLS, live_pool, run_background, run_live
 from coach.settings import Settings
 from coach.speech.audio import SAMPLE_RATE, to_pcm16, write_wav
 from coach.speech.errors import AudioTooLongError, NoSpeechError, SpeechError
@@ -89,6 +90,8 @@ SPEECH_FOR_A_SECOND_LOOK_S = 1.0
 """A turn with this much speech whose quick passes heard nothing sure is transcribed again."""
 DRAIN_REVISIONS_S = 20.0
 """How long ending a call waits for the second passes still to run, so the score has them."""
+BACKGROUND_POLL_S = 0.05
+"""How often waiting background work looks again whether every call is quiet."""
 FEED_GAP_S = 0.5
 """A pause longer than this between two pieces of microphone audio is time the page sent none."""
 """The naive wiring's fixed pause: the shortest that does not cut Piper's own turns."""
@@ -626,10 +629,6 @@ class _Failed:
     error: BaseException
 
 
-_revisions = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice-revise")
-"""Second, slower passes run one at a time for the whole process: they serve the record."""
-
-
 class VoiceCall:
     """The voice channel of one practice session, for one connection."""
 
@@ -667,6 +666,8 @@ class VoiceCall:
         self.profile: Any = None
         self.revisions: list[Future[Any]] = []
         """The background second passes started so far (tests wait on them)."""
+        self.revisions_shed = 0
+        """Second passes not made because the process had more calls than cores."""
         self._events: asyncio.Queue[Event | None] = asyncio.Queue()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._frames = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice-frames")
@@ -713,12 +714,13 @@ class VoiceCall:
         session the actor may not continue; the transport closes the connection then.
         """
         self._loop = asyncio.get_running_loop()
-        profile = await asyncio.to_thread(
+        CALLS.add(self)
+        profile = await run_live(
             self.practice.voice_profile, self.session_id, actor=self.actor
         )
         self.profile = profile
         self.language = "zh" if profile.language == "zh" else "en"
-        view = await asyncio.to_thread(self._view)
+        view = await run_live(self._view)
         self._clock_offset_s = _call_age_s(view)
         await self._put(
             {
@@ -741,7 +743,7 @@ class VoiceCall:
             await self._put({"type": "customer", "text": profile.opening, "opening": True})
             self._spawn(self._speak_reply(profile.opening, turn=None))
         if self.wiring == "live":
-            self._bank = await asyncio.to_thread(self._persona_bank, view)
+            self._bank = await run_live(self._persona_bank, view)
         self._prefetch(profile)
 
     async def feed(self, pcm16: bytes) -> None:
@@ -795,6 +797,7 @@ class VoiceCall:
     async def close(self) -> None:
         """The connection is gone: stop listening (stored turns are already safe)."""
         self._closed = True
+        CALLS.discard(self)
         if self._prefetcher is not None:
             await asyncio.gather(self._prefetcher, return_exceptions=True)
         for task in list(self._tasks):
@@ -1035,7 +1038,7 @@ class VoiceCall:
                 return
             await self._put({"type": "state", "state": "thinking"})
             try:
-                transcript, audio = await asyncio.to_thread(self._transcript, heard.turn)
+                transcript, audio = await run_live(self._transcript, heard.turn)
             except NoSpeechError as exc:
                 await self._error("no_speech", str(exc))
                 await self._put({"type": "state", "state": "listening"})
@@ -1046,7 +1049,7 @@ class VoiceCall:
                 await self._put({"type": "state", "state": "listening"})
                 return
             heard_at = time.perf_counter()
-            path = await asyncio.to_thread(self._keep_audio, audio)
+            path = await run_live(self._keep_audio, audio)
             meta = {
                 "source": "voice",
                 "wiring": self.wiring,
@@ -1057,7 +1060,7 @@ class VoiceCall:
                 "jobs": heard.turn.jobs,
             }
             try:
-                result = await asyncio.to_thread(
+                result = await run_live(
                     self.practice.take_turn,
                     self.session_id,
                     actor=self.actor,
@@ -1149,7 +1152,7 @@ class VoiceCall:
         try:
             began = time.perf_counter()
             if self.wiring == "naive":
-                samples, rate = await asyncio.to_thread(self._synthesize_whole, text, voice)
+                samples, rate = await run_live(self._synthesize_whole, text, voice)
                 await self._put(CustomerAudio(reply, 0, text, samples, rate))
                 first = time.perf_counter()
                 self._first_piece = {"synth_first_s": round(first - began, 3), "first_piece": text}
@@ -1224,7 +1227,7 @@ class VoiceCall:
             finally:
                 hand(done)
 
-        worker = loop.run_in_executor(None, work)
+        worker = loop.run_in_executor(live_pool(), work)
         while True:
             item = await queue.get()
             if item is done:
@@ -1265,6 +1268,11 @@ class VoiceCall:
         """Queue the second pass over a turn; it runs when the call is quiet (``_revise_loop``)."""
         parameters = _parameters(self.transcriber.transcribe)
         if "beam_size" not in parameters:
+            return
+        if CALLS.crowded():
+            # More calls than cores: the fast text stays the record rather than take CPU
+            # from the calls in progress.
+            self.revisions_shed += 1
             return
         loop = self._loop
         engine: Any = self.transcriber
@@ -1310,6 +1318,19 @@ class VoiceCall:
         """Nobody is talking and no reply is being made: background work may run."""
         return self._turn is None and not self._replying.locked() and not self._speaking_reply
 
+    def is_open(self) -> bool:
+        """The connection is open and its event loop still runs (``voice_work.Calls``)."""
+        loop = self._loop
+        return not self._closed and loop is not None and not loop.is_closed()
+
+    def is_live(self) -> bool:
+        """A rep is talking or a reply is being made (``voice_work.Calls``)."""
+        return not self._quiet_now()
+
+    def _background_may_run(self) -> bool:
+        """Whether every call of the process, this one too, is quiet (``voice_work``)."""
+        return self._quiet_now() and CALLS.quiet()
+
     async def _revise_loop(self) -> None:
         """Run the queued second passes one by one, each only while the call is quiet.
 
@@ -1321,13 +1342,13 @@ class VoiceCall:
         run, for the record.
         """
         while self._revise_queue:
-            busy = not self._quiet_now() or self._prefetch_queue or self._prefetching
+            busy = not self._background_may_run() or self._prefetch_queue or self._prefetching
             if not (self._closed or self.ended or self._draining) and busy:
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(BACKGROUND_POLL_S)
                 continue
             work, future = self._revise_queue.pop(0)
             try:
-                await asyncio.wrap_future(_revisions.submit(work))
+                await run_background(work)
             finally:
                 future.set_result(None)
 
@@ -1353,15 +1374,15 @@ class VoiceCall:
     async def _prefetch_loop(self) -> None:
         voice = getattr(self.profile, "persona_voice", None)
         while self._prefetch_queue and not self._closed and not self.ended:
-            if not self._quiet_now():
-                await asyncio.sleep(0.05)
+            if not self._background_may_run():
+                await asyncio.sleep(BACKGROUND_POLL_S)
                 continue
             piece = self._prefetch_queue.pop(0)
             self._prefetched.add(piece)
             self._prefetching = True
             try:
                 if hasattr(self.synthesizer, "speak_as"):
-                    await asyncio.to_thread(self._synthesize, piece, voice)
+                    await run_background(self._synthesize, piece, voice)
                 else:
                     self.synthesizer.prefetch([piece], language=self.language)
             except Exception:  # an optimisation: the line is made again, loudly, if it is said
@@ -1375,7 +1396,7 @@ class VoiceCall:
 
         async def later() -> None:
             try:
-                profile = await asyncio.to_thread(
+                profile = await run_live(
                     self.practice.voice_profile, self.session_id, actor=self.actor
                 )
             except CoachError:
@@ -1395,7 +1416,7 @@ class VoiceCall:
             if pending:
                 await asyncio.wait(pending, timeout=DRAIN_REVISIONS_S)
             try:
-                result = await asyncio.to_thread(
+                result = await run_live(
                     self.practice.end, self.session_id, actor=self.actor, ended_by="rep"
                 )
             except Exception as exc:

@@ -26,4 +26,7 @@ def test_external_parts_follow_their_readme(tmp_path):
     (tmp_path / "evaluator_mine").mkdir()
     (tmp_path / "evaluator_mine" / "a.json").write_text(json.dumps({"gold": {}, "turns": []}))
     assert set(discover_sets(tmp_path)) == {"mine", "external-dev", "external-test"}
+    second = tmp_path / "evaluator_external2"
+    (second / "calls" / "dev").mkdir(parents=True)
+    assert set(discover_sets(tmp_path)) == {"mine", "external-dev", "external-test", "external2-dev"}
     assert DATA.name == "data"

@@ -689,3 +689,70 @@ def test_the_customers_whole_bank_is_prefetched_after_the_likely_lines(seeded_ru
     made = {text for text, _, _ in router.engine("fake").calls}
     greeting = speech_pieces(call._bank["greeting"][0], "en")[0]
     assert greeting in made  # an answer to the rep's first words, ready before they are said
+
+
+async def _with_two_calls(first, second, body):
+    """Start both calls, run ``body()``, close both; return what ``body`` returned."""
+    drains = [asyncio.ensure_future(_drain(c)) for c in (first, second)]
+    await first.start()
+    await second.start()
+    try:
+        return await body()
+    finally:
+        await second.close()
+        await first.close()
+        for drain in drains:
+            await drain
+
+
+def test_background_work_waits_while_another_call_of_the_process_is_busy(tmp_path):
+    """Prefetch and second passes yield to every call's live work, not only their own."""
+    practice = StubPractice()
+    stt = PitchTranscriber()
+    busy = make_call(practice, tmp_path, revise=False)
+    call = make_call(practice, tmp_path, transcriber=stt)
+
+    async def body():
+        busy._turn = object()  # the rep of the other call is talking
+        call._revise(speech(800), "hello", 1)
+        await asyncio.sleep(0.3)
+        waited = 5 not in stt.calls
+        busy._turn = None
+        await asyncio.wrap_future(call.revisions[0])
+        return waited
+
+    assert run(_with_two_calls(busy, call, body)) is True
+    assert stt.calls == [5] and practice.revised == {1: "Hello"}
+
+
+def test_with_more_calls_than_cores_the_second_pass_is_shed(tmp_path, monkeypatch):
+    from coach.services import voice_work
+
+    monkeypatch.setattr(voice_work.CALLS, "cores", 1)
+    practice = StubPractice()
+    stt = PitchTranscriber()
+    other = make_call(practice, tmp_path, revise=False)
+    call = make_call(practice, tmp_path, transcriber=stt)
+
+    async def body():
+        crowded = voice_work.CALLS.count() == 2 and voice_work.CALLS.crowded()
+        call._revise(speech(800), "hello", 1)
+        return crowded
+
+    assert run(_with_two_calls(other, call, body)) is True
+    assert voice_work.CALLS.count() == 0
+    assert call.revisions == [] and call.revisions_shed == 1 and stt.calls == []
+
+
+def test_a_call_left_open_by_a_finished_event_loop_does_not_hold_back_the_next(tmp_path):
+    from coach.services import voice_work
+
+    practice = StubPractice()
+    stale = make_call(practice, tmp_path, revise=False)
+
+    async def abandon():
+        await stale.start()
+        stale._turn = object()  # talking, and never closed
+
+    run(abandon())
+    assert not stale.is_open() and voice_work.CALLS.quiet()
