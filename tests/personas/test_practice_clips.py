@@ -1,7 +1,7 @@
 """A customer turn built from clip-library lines keeps the clips' ids, in the store and the view."""
 
 from coach.backends.fake import FakeEmbedder
-from coach.personas.engine import BuiltinPersona, SourcedLine
+from coach.personas.engine import SourcedLine
 from coach.services.practice import PracticeService
 
 
@@ -13,23 +13,15 @@ def test_the_service_hands_the_engine_clip_lines_with_their_ids(seeded_runtime):
     assert len({line.text for line in lines}) == len(lines)
 
 
-def test_clip_ids_are_stored_with_the_customer_turn_and_shown(seeded_runtime, monkeypatch):
-    original = BuiltinPersona.reply
-
-    def reply_from_a_clip(self, rep_text):
-        reply = original(self, rep_text)
-        self.state.last_clips = ["en-crm-price-01"]
-        return reply
-
-    monkeypatch.setattr(BuiltinPersona, "reply", reply_from_a_clip)
+def test_clip_ids_are_stored_with_the_customer_turn_and_shown(seeded_runtime, customer_from_a_clip):
     service = PracticeService(seeded_runtime, embedder=FakeEmbedder())
     started = service.start(actor="rep", scenario_id="crm-logistics-discovery", mode="freeform")
     result = service.take_turn(
         started.session_id, actor="rep", text="Hi Dana, this is Alex from FleetFlow."
     )
-    assert result.clips == ["en-crm-price-01"] and result.as_dict()["clips"] == result.clips
+    assert result.clips == [customer_from_a_clip] and result.as_dict()["clips"] == result.clips
     view = service.view(started.session_id, actor="rep")
     customer = view.turns[-1]
     assert customer.speaker == "customer"
-    assert customer.clips == ["en-crm-price-01"] and customer.meta["clips"] == customer.clips
+    assert customer.clips == [customer_from_a_clip] and customer.meta["clips"] == customer.clips
     assert view.turns[0].clips == []  # the pick-up line is the persona's own

@@ -1,23 +1,14 @@
 """The transcript (``coach practice --json``, the API) names the clips a customer turn used."""
 
 from coach.backends.fake import FakeEmbedder
-from coach.personas.engine import BuiltinPersona
 from coach.services.practice import PracticeService
 
 
-def test_the_transcript_names_the_clips_of_each_customer_turn(seeded_runtime, monkeypatch):
-    original = BuiltinPersona.reply
-
-    def reply_from_a_clip(self, rep_text):
-        reply = original(self, rep_text)
-        self.state.last_clips = ["en-crm-price-01"]
-        return reply
-
-    monkeypatch.setattr(BuiltinPersona, "reply", reply_from_a_clip)
+def test_the_transcript_names_the_clips_of_each_customer_turn(seeded_runtime, customer_from_a_clip):
     service = PracticeService(seeded_runtime, embedder=FakeEmbedder())
     started = service.start(actor="rep", scenario_id="crm-logistics-discovery", mode="freeform")
     service.take_turn(started.session_id, actor="rep", text="Hi Dana, this is Alex from FleetFlow.")
     turns = service.transcript(started.session_id, actor="rep")
     assert [t["speaker"] for t in turns] == ["customer", "rep", "customer"]
     assert "clips" not in turns[0] and "clips" not in turns[1]  # pick-up line, the rep
-    assert turns[2]["clips"] == ["en-crm-price-01"]
+    assert turns[2]["clips"] == [customer_from_a_clip]
