@@ -493,7 +493,9 @@ def test_a_trainer_assigns_a_drill_the_rep_starts_it_and_the_manager_sees_the_te
         page.wait_for_selector("#drill-status-table", timeout=60_000)
         assert "Discovery drill <b>week 1</b>" in page.locator("#drill-status-table").inner_text()
         shot(page, "en-trainer-drills")
-    with browser(silent_wav(voices)) as context:
+    # the rep does the drill by voice: the fake microphone says the scripted line
+    mic = rep_wav(voices, "en-drill", [("en", CRM_LINE)], lead_s=7.0, gap_s=40.0)
+    with browser(mic) as context:
         page = context.new_page()
         sign_in(page, app, "rep")
         assert page.get_by_role("tab", name="Team").count() == 0  # not for reps
@@ -502,11 +504,10 @@ def test_a_trainer_assigns_a_drill_the_rep_starts_it_and_the_manager_sees_the_te
         assert "week 1" in page.locator("#my-drills").inner_text()
         page.click("#start-drill")
         page.wait_for_selector("#coach-call[data-status=active]", timeout=60_000)
-        page.fill("#turn-text textarea", "Hi Dana, this is Alex from FleetFlow. Is now a good time?")
-        page.click("#send-turn")
         page.wait_for_function(
             "document.querySelectorAll('#coach-chat .bubble.rep').length >= 1", timeout=WAIT_MS
         )
+        assert len(page.locator("#coach-chat .bubble.rep .text").first.inner_text()) >= 10
         page.click("#end-call")
         page.wait_for_selector("#score-value", timeout=WAIT_MS)
     with browser(silent_wav(voices), locale="zh-CN") as context:
@@ -518,7 +519,15 @@ def test_a_trainer_assigns_a_drill_the_rep_starts_it_and_the_manager_sees_the_te
         page.wait_for_selector("#team-report #team-drills, #team-report #team-mentions", timeout=60_000)
         assert "要点提及率" in page.locator("#team-report").inner_text()
         assert "week 1" in page.locator("#team-report").inner_text()
+        for plot in ("#team-mentions-plot", "#team-volume-plot", "#team-score-plot"):
+            page.wait_for_selector(plot, state="visible", timeout=60_000)
+        assert "每周练习量" in page.locator("#team-volume-plot").inner_text()
+        page.wait_for_selector("#team-heatmap #team-heatmap-table", timeout=60_000)
+        assert "每位销售的要点提及率" in page.locator("#team-heatmap").inner_text()
+        assert "rep" in page.locator("#team-heatmap-table").inner_text()
+        assert "认证情况" in page.locator("#team-certificates").inner_text()
         shot(page, "zh-manager-team")
+        shot(page, "zh-manager-dashboard")
         # drill down into the rep's call, coach it and override a key point
         page.click("#team-open")
         page.wait_for_selector("#score-value", timeout=60_000)
@@ -547,6 +556,16 @@ def test_a_trainer_assigns_a_drill_the_rep_starts_it_and_the_manager_sees_the_te
             page.locator("#team-file a").first.click()
         data = Path(download.value.path()).read_bytes()
         assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, so Excel opens Chinese
+    with browser(silent_wav(voices)) as context:
+        page = context.new_page()
+        sign_in(page, app, "manager", "demo-manager-pass")
+        open_tab(page, "Team")
+        page.wait_for_selector("#team-heatmap #team-heatmap-table", timeout=60_000)
+        assert "Practice volume per week" in page.locator("#team-volume-plot").inner_text()
+        assert "Score trend per rep" in page.locator("#team-score-plot").inner_text()
+        assert "Certification status" in page.locator("#team-certificates").inner_text()
+        assert "Leaderboard" in page.locator("#team-report").inner_text()
+        shot(page, "en-manager-dashboard")
     with browser(silent_wav(voices)) as context:
         page = context.new_page()
         sign_in(page, app, "rep")

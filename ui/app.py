@@ -26,7 +26,19 @@ from coach.services.runtime import Runtime  # noqa: E402
 from ui import render  # noqa: E402
 from ui.context import Context, actor  # noqa: E402
 from ui.i18n import LANGUAGES, Translator  # noqa: E402
-from ui.pages import coaching, drills, history, home, library, practice, scorecard, team  # noqa: E402
+from ui.pages import (  # noqa: E402
+    admin,
+    calls,
+    coaching,
+    drills,
+    history,
+    home,
+    library,
+    practice,
+    scorecard,
+    team,
+)
+from ui.pages import content as content_page  # noqa: E402
 
 log = logging.getLogger(__name__)
 COACH_ROLES = scope.COACHES
@@ -76,6 +88,15 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
                 dr = drills.build(ctx)
             with gr.Tab(t("tab.team"), id="team", elem_id="tab-team", visible=False) as team_tab:
                 tm = team.build(ctx)
+            # Trainers and admins; the clips service refuses anyone else (clips.write).
+            with gr.Tab(t("calls.tab"), id="calls", elem_id="tab-calls", visible=False) as calls_tab:
+                cl = calls.build(ctx)
+            # Admins only (`me.role == "admin"`); the accounts service refuses anyone else.
+            with gr.Tab(t("admin.tab"), id="admin", elem_id="tab-admin", visible=False) as admin_tab:
+                adm = admin.build(ctx)
+            # Trainers and admins (content.write); the content service refuses anyone else.
+            with gr.Tab(t("content.tab"), id="content", elem_id="tab-content", visible=False) as content_tab:
+                cp = content_page.build(ctx)
 
         screen = [
             tabs, session_id, h.scenario, h.persona, h.mode, p.call_bar, p.chat, p.panel, p.repeat, p.notice, p.text, p.audio,
@@ -118,6 +139,7 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
             updates.update(refresh_lists(who))
             updates[drills_tab] = gr.update(visible=me.role in COACH_ROLES)
             updates[team_tab] = gr.update(visible=me.role in MANAGER_ROLES)
+            updates[calls_tab] = gr.update(visible=me.role in calls.ROLES)
             choices = home.scenario_choices(ctx, prefer=me.language)
             first = choices[0][1] if choices else None
             persona_update, mode_update = home.on_scenario(ctx, first)
@@ -158,7 +180,7 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
                 found["scenario"],
             )
 
-        blocks.load(on_load, outputs=screen + [header, drills_tab, team_tab])
+        blocks.load(on_load, outputs=screen + [header, drills_tab, team_tab, calls_tab])
         blocks.load(
             load_side,
             outputs=[h.drills, h.drill_pick, lib.tasks, lib.saved, lib.tag, lib.key_point, lib.objection, lib.scenario],
@@ -177,8 +199,10 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
                 out.update(team.show(ctx, tm, who, chosen, team.PERIODS[0]))
             return out
 
-        coach_outputs = [dr.status, dr.assignee, dr.notice, tm.team, tm.notice, tm.report, tm.mention_plot, tm.sessions]
+        coach_outputs = [dr.status, dr.assignee, dr.notice, tm.team, *team.outputs(tm)]
         blocks.load(load_coach, outputs=coach_outputs)
+        admin.wire(ctx, blocks, adm, admin_tab)  # shows the tab to admins and wires its forms
+        content_page.wire(ctx, blocks, cp, content_tab, [h.scenario, dr.scenario])  # trainers, admins
 
         # -- drills and team (coaches) ---------------------------------------------------
 
@@ -199,12 +223,16 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
             outputs=[dr.status, dr.assignee, dr.notice],
         )
 
-        def on_team(name: str | None, days: int | None, request: gr.Request) -> dict[Any, Any]:
-            return team.show(ctx, tm, actor(request), name, days)
+        def on_team(
+            name: str | None, days: int | None, scenario: str | None, request: gr.Request
+        ) -> dict[Any, Any]:
+            return team.show(ctx, tm, actor(request), name, days, scenario)
 
-        team_outputs = [tm.notice, tm.report, tm.mention_plot, tm.sessions]
-        tm.refresh.click(on_team, inputs=[tm.team, tm.days], outputs=team_outputs)
-        tm.days.change(on_team, inputs=[tm.team, tm.days], outputs=team_outputs)
+        team_outputs = team.outputs(tm)
+        team_inputs = [tm.team, tm.days, tm.scenario]
+        tm.refresh.click(on_team, inputs=team_inputs, outputs=team_outputs)
+        tm.days.change(on_team, inputs=team_inputs, outputs=team_outputs)
+        tm.scenario.input(on_team, inputs=team_inputs, outputs=team_outputs)
 
         def on_open_team_session(picked: str | None, request: gr.Request) -> dict[Any, Any]:
             who = actor(request)
@@ -458,6 +486,61 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
                 return failure(error)
 
         hi.open.click(on_open, inputs=[hi.pick], outputs=screen)
+
+        # -- calls (trainers) -------------------------------------------------------------
+
+        def load_calls(request: gr.Request) -> dict[Any, Any]:
+            who = actor(request)
+            return calls.load(ctx, cl, who, profile.me(runtime, actor=who).role)
+
+        calls_outputs = calls.outputs(cl)
+        blocks.load(load_calls, outputs=calls_outputs)
+
+        def load_call_mining(request: gr.Request) -> dict[Any, Any]:
+            who = actor(request)
+            return calls.load_mining(ctx, cl, who, profile.me(runtime, actor=who).role)
+
+        blocks.load(load_call_mining, outputs=calls.mining_outputs(cl))
+
+        def on_import_call(
+            transcript: str | None, audio: str | None, scenario_id: str | None, lang: str | None, rep: str,
+            request: gr.Request,
+        ) -> dict[Any, Any]:
+            options = {"scenario": scenario_id, "language": lang, "rep": rep}
+            return calls.import_upload(ctx, cl, actor(request), transcript, audio, options)
+
+        cl.import_button.click(
+            on_import_call,
+            inputs=[cl.transcript, cl.audio_file, cl.scenario, cl.language, cl.rep],
+            outputs=calls_outputs,
+        )
+        def on_pick_call(call_id: str | None, request: gr.Request) -> dict[Any, Any]:
+            if not call_id:  # the dropdown emptied itself while its choices changed: keep the turns
+                return {cl.cut_notice: gr.update()}
+            return calls.show_call(ctx, cl, actor(request), call_id)
+
+        # `select`, not `input`: Gradio also fires `input` when the import sets the value
+        cl.call.select(on_pick_call, inputs=[cl.call], outputs=calls_outputs)
+
+        def on_cut_clip(
+            call_id: str | None, start: float | None, end: float | None, title: str, tag_text: str,
+            key_point: str, objection: str | None, notes: str, request: gr.Request,
+        ) -> dict[Any, Any]:
+            values = {
+                "start": start, "end": end, "title": title, "tags": tag_text,
+                "key_point": key_point, "objection": objection, "notes": notes,
+            }  # fmt: skip
+            return calls.cut_clip(ctx, cl, actor(request), call_id, values)
+
+        cl.cut.click(
+            on_cut_clip,
+            inputs=[cl.call, cl.start, cl.end, cl.title, cl.tags, cl.key_point, cl.objection, cl.notes],
+            outputs=calls_outputs,
+        )
+        def on_mine(lang: str | None, request: gr.Request) -> dict[Any, Any]:
+            return calls.mine(ctx, cl, actor(request), lang)
+
+        cl.mine_button.click(on_mine, inputs=[cl.mine_language], outputs=calls_outputs)
 
         # -- library ---------------------------------------------------------------------
 

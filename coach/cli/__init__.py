@@ -75,7 +75,7 @@ scenarios_app = typer.Typer(
     help="List and validate scenarios, personas and clip files.", no_args_is_help=True
 )
 users_app = typer.Typer(
-    help="Add, list, enable and disable users, and change their role.", no_args_is_help=True
+    help="Add, list, enable and disable users, change their role and team, reset their password.", no_args_is_help=True
 )
 app.add_typer(scenarios_app, name="scenarios")
 app.add_typer(users_app, name="users")

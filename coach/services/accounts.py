@@ -1,4 +1,4 @@
-"""Accounts service: add, list and authenticate users; role checks happen here.
+"""Accounts service: users (add, list, authenticate, change) and teams; role checks happen here.
 
 Every function but :func:`authenticate` (which is how a user becomes an actor) takes a
 required ``actor``: a username, or :data:`coach.accounts.LOCAL_ADMIN` for the operator at
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import secrets
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -29,10 +30,11 @@ from coach.security import (
     verify_password,
 )
 from coach.services.actors import Actor, act
-from coach.services.records import UserRecord
+from coach.services.records import Record, UserRecord
 from coach.services.runtime import Runtime
 from coach.store.models import TeamRow, UserRow
 from coach.store.repositories import users as users_repo
+from coach.store.repositories.users import DuplicateError
 
 
 class LoginError(CoachError):
@@ -97,6 +99,8 @@ def add_user(
             else None
         )
         check_password_strength(password, username=name)
+        if users_repo.get_user_by_username(session=session, username=name) is not None:
+            raise DuplicateError(f"the username {name!r} is taken / 用户名 {name!r} 已被使用")
         team_row = (
             users_repo.get_or_create_team(session=session, name=team_name) if team_name else None
         )
@@ -227,3 +231,143 @@ def set_active(runtime: Runtime, *, actor: str, username: str, active: bool) -> 
         _keep_an_admin(session, row, role=Role(row.role), active=active)
         users_repo.set_active(session=session, user_id=row.id, active=active)
         return user_record(row)
+
+
+# -- the admin pages: passwords, teams -------------------------------------------------------
+
+
+class TeamRecord(Record):
+    """A team as the admin pages list it: who is in it and who manages it."""
+
+    id: int
+    name: str
+    description: str
+    members: int
+    active_members: int
+    managers: list[str]
+    created_at: datetime
+
+
+class PasswordReset(Record):
+    """The user whose password was set, and the password when the coach made one up.
+
+    ``generated`` is shown once to the admin and never stored (only its hash is).
+    """
+
+    user: UserRecord
+    generated: str | None = None
+
+
+def _team_record(row: TeamRow) -> TeamRecord:
+    members = sorted(row.members, key=lambda m: m.username)
+    return TeamRecord(
+        id=row.id,
+        name=row.name,
+        description=row.description or "",
+        members=len(members),
+        active_members=sum(1 for m in members if m.is_active),
+        managers=[m.username for m in members if m.role == Role.MANAGER.value and m.is_active],
+        created_at=row.created_at,
+    )
+
+
+def _team_name(name: str) -> str:
+    return check_label(name, what="team name", what_zh="团队名", limit=MAX_TEAM_NAME)
+
+
+def _team_row(session: Session, name: str) -> TeamRow:
+    row = users_repo.get_team_by_name(session=session, name=name.strip())
+    if row is None:
+        raise NotFoundError(f"no team {name!r} (see `coach teams list`) / 没有名为 {name!r} 的团队")
+    return row
+
+
+def generate_password(username: str = "") -> str:
+    """A random password that passes the password policy, for an admin to hand over once."""
+    while True:
+        candidate = secrets.token_urlsafe(12)  # 16 characters, about 96 bits
+        try:
+            check_password_strength(candidate, username=username)
+        except CoachError:
+            continue
+        return candidate
+
+
+def reset_password(
+    runtime: Runtime, *, actor: str, username: str, password: str | None = None
+) -> PasswordReset:
+    """Set a user's password (admins only): the one given, or a generated one returned once.
+
+    The given password goes through the same policy as a new user's; only its argon2 hash
+    is stored.
+    """
+    runtime.require_initialised()
+    with runtime.transaction() as session:
+        act(session, actor, "users.manage")
+        row = _user_row(session, username)
+        generated = generate_password(row.username) if password is None else None
+        secret = generated if generated is not None else str(password)
+        check_password_strength(secret, username=row.username)
+        users_repo.set_password_hash(
+            session=session, user_id=row.id, password_hash=hash_password(secret)
+        )
+        return PasswordReset(user=user_record(row), generated=generated)
+
+
+def set_team(runtime: Runtime, *, actor: str, username: str, team: str | None) -> UserRecord:
+    """Move a user to an existing team, or out of every team with ``None`` (admins only)."""
+    runtime.require_initialised()
+    with runtime.transaction() as session:
+        act(session, actor, "users.manage")
+        row = _user_row(session, username)
+        team_row = _team_row(session, team) if team is not None and team.strip() else None
+        row.team_id = team_row.id if team_row else None
+        session.flush()
+        session.refresh(row, ["team"])
+        return user_record(row)
+
+
+def list_teams(runtime: Runtime, *, actor: str) -> list[TeamRecord]:
+    """Every team with its member counts and active managers, by name (admins only)."""
+    runtime.require_initialised()
+    with runtime.transaction() as session:
+        act(session, actor, "users.manage")
+        return [_team_record(row) for row in users_repo.list_teams(session=session)]
+
+
+def _refuse_taken_team(session: Session, name: str) -> None:
+    if users_repo.get_team_by_name(session=session, name=name) is not None:
+        raise DuplicateError(f"a team named {name!r} already exists / 已有名为 {name!r} 的团队")
+
+
+def add_team(runtime: Runtime, *, actor: str, name: str, description: str = "") -> TeamRecord:
+    """Create an empty team (admins only); a taken name is refused."""
+    runtime.require_initialised()
+    with runtime.transaction() as session:
+        act(session, actor, "users.manage")
+        team_name = _team_name(name)
+        shown = (
+            check_label(
+                description, what="team description", what_zh="团队说明", limit=MAX_DISPLAY_NAME
+            )
+            if description.strip()
+            else ""
+        )
+        _refuse_taken_team(session, team_name)
+        row = users_repo.create_team(session=session, name=team_name, description=shown)
+        session.refresh(row, ["members"])
+        return _team_record(row)
+
+
+def rename_team(runtime: Runtime, *, actor: str, name: str, new_name: str) -> TeamRecord:
+    """Rename a team (admins only); its members, drills and reports follow it."""
+    runtime.require_initialised()
+    with runtime.transaction() as session:
+        act(session, actor, "users.manage")
+        row = _team_row(session, name)
+        wanted = _team_name(new_name)
+        if wanted != row.name:
+            _refuse_taken_team(session, wanted)
+            row.name = wanted
+            session.flush()
+        return _team_record(row)

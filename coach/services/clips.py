@@ -21,6 +21,7 @@ again after ``backoff_s`` seconds.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -1157,6 +1158,12 @@ def _conversations(session: Session) -> list[mining.Conversation]:
     return out
 
 
+MINED_KEPT = 16
+"""Mining results kept in memory (by library content and question), oldest dropped first."""
+_mined: dict[tuple[Any, ...], list[mining.MinedTopic]] = {}
+_mined_lock = threading.Lock()
+
+
 def mine(
     runtime: Runtime,
     *,
@@ -1181,10 +1188,51 @@ def mine(
             from coach.services.evaluation import default_embedder
 
             embedder = default_embedder()
-    topics = mining.mine(
-        conversations, embedder, period=period, min_count=min_count, language=language
-    )
+    # Mining embeds every customer line: the same library and question is answered from
+    # memory (a page load or a refresh would otherwise take seconds each time).
+    fingerprint = hashlib.sha1(repr(conversations).encode("utf-8")).hexdigest()
+    key = (_engine_key(runtime), type(embedder).__name__, language, period, min_count, fingerprint)
+    with _mined_lock:
+        topics = _mined.get(key)
+    if topics is None:
+        topics = mining.mine(
+            conversations, embedder, period=period, min_count=min_count, language=language
+        )
+        with _mined_lock:
+            if len(_mined) >= MINED_KEPT:
+                _mined.pop(next(iter(_mined)))
+            _mined[key] = topics
     return [t.as_dict() for t in (topics[:top] if top is not None else topics)]
+
+
+def call_insights(
+    runtime: Runtime,
+    *,
+    actor: str,
+    language: str | None = None,
+    period: mining.Period = "month",
+    min_count: int = 1,
+    top: int | None = 20,
+    embedder: Embedder | None = None,
+) -> list[dict[str, Any]]:
+    """Knowledge mining for the trainer's Calls page (trainers and admins only).
+
+    The same topics as :func:`mine` (count, kind, concern, trend per ``period`` by call
+    date, best answers ranked by likes), but refused to reps and managers: it reads the
+    raw imported calls, like :func:`list_calls`.
+    """
+    runtime.require_initialised()
+    with runtime.transaction() as session:
+        act(session, actor, "clips.write")
+    return mine(
+        runtime,
+        actor=actor,
+        language=language,
+        period=period,
+        min_count=min_count,
+        top=top,
+        embedder=embedder,
+    )
 
 
 def customer_lines(
@@ -1255,6 +1303,7 @@ __all__ = [
     "SearchResult",
     "assign",
     "assigned_by",
+    "call_insights",
     "customer_lines",
     "customer_lines_lookup",
     "cut_clip",

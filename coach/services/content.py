@@ -5,13 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+import yaml
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from coach.content.catalog import Catalog, load_catalog
-from coach.errors import ContentIssue
+from coach.content.yamlfile import YamlDocument, format_loc, parse_model, parse_yaml_text
+from coach.errors import ContentError, ContentIssue, NotFoundError
+from coach.personas.model import Persona
 from coach.scenarios.model import Scenario
+from coach.services import actors
 from coach.services.records import LibraryStats, PersonaSummary, ScenarioSummary
 from coach.services.runtime import Runtime
 from coach.store.models import Base, ClipRow, PersonaRow, ScenarioRow, TeamRow, UserRow
@@ -124,3 +129,253 @@ def library_stats(runtime: Runtime) -> LibraryStats:
             users=count(UserRow),
             teams=count(TeamRow),
         )
+
+
+# -- the trainer's content editor ------------------------------------------------------
+
+DocumentKind = Literal["scenario", "persona"]
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("scenario", "persona")
+
+
+def content_dir(runtime: Runtime) -> Path:
+    """The per-data-dir folder where trainers' scenarios and personas are saved.
+
+    ``coach init`` loads it after the seeds, so saved content survives a re-initialisation.
+    """
+    return runtime.settings.data_dir / "content"
+
+
+@dataclass
+class DocumentCheck:
+    """The outcome of validating one scenario or persona typed in the editor."""
+
+    kind: DocumentKind
+    issues: list[ContentIssue]
+    scenario: Scenario | None = None
+    persona: Persona | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the document can be saved."""
+        return not self.issues and (self.scenario is not None or self.persona is not None)
+
+    @property
+    def item_id(self) -> str | None:
+        """The id of the scenario or persona, once it parsed."""
+        item = self.scenario or self.persona
+        return item.id if item is not None else None
+
+
+@dataclass(frozen=True)
+class SavedDocument:
+    """A document saved by the editor: where it went and what changed in the catalogue."""
+
+    kind: DocumentKind
+    item_id: str
+    path: str
+    change: str
+
+
+def _kind(kind: str) -> DocumentKind:
+    if kind not in DOCUMENT_KINDS:
+        raise ValueError(f"kind must be one of: {', '.join(DOCUMENT_KINDS)}")
+    return "scenario" if kind == "scenario" else "persona"
+
+
+def _syntax_issue(text: str, shown: str) -> ContentIssue | None:
+    """Malformed YAML, with its line and column (the catalog parser reports the line only)."""
+    try:
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        if mark is None:
+            return ContentIssue(shown, "", None, f"YAML syntax error: {exc.problem or exc.context}")
+        return ContentIssue(
+            shown,
+            "",
+            mark.line + 1,
+            f"YAML syntax error at column {mark.column + 1}: {exc.problem or exc.context}",
+        )
+    except yaml.YAMLError as exc:
+        return ContentIssue(shown, "", None, f"YAML error: {exc}")
+    return None
+
+
+def _issue(doc: YamlDocument, loc: tuple[str | int, ...], message: str) -> ContentIssue:
+    return ContentIssue(doc.path, format_loc(loc), doc.line_of(loc), message)
+
+
+def _scenario_references(
+    session: Session, doc: YamlDocument, scenario: Scenario
+) -> list[ContentIssue]:
+    issues = [_issue(doc, loc, message) for loc, message in scenario.reference_problems()]
+    point_ids = {point.id for point in scenario.key_points}
+    for index, persona_id in enumerate(scenario.personas):
+        row = session.get(PersonaRow, persona_id)
+        if row is None:
+            issues.append(_issue(doc, ("personas", index), f"no persona has id {persona_id!r}"))
+            continue
+        if row.language != scenario.language:
+            issues.append(
+                _issue(
+                    doc,
+                    ("personas", index),
+                    f"persona {persona_id!r} speaks {row.language!r}, "
+                    f"the scenario is in {scenario.language!r}",
+                )
+            )
+        needs = row.document.get("agree_when", {}).get("needs", [])
+        missing = [need for need in needs if need not in point_ids]
+        if missing:
+            issues.append(
+                _issue(
+                    doc,
+                    ("personas", index),
+                    f"persona {persona_id!r} agrees only after key points this scenario "
+                    f"lacks: {', '.join(missing)}",
+                )
+            )
+    return issues
+
+
+def _persona_references(
+    session: Session, doc: YamlDocument, persona: Persona
+) -> list[ContentIssue]:
+    issues = [_issue(doc, loc, message) for loc, message in persona.response_problems()]
+    for row in content_repo.list_scenarios(session=session):
+        if persona.id not in row.document.get("personas", []):
+            continue
+        point_ids = {point.get("id") for point in row.document.get("key_points", [])}
+        for index, need in enumerate(persona.agree_when.needs):
+            if need not in point_ids:
+                issues.append(
+                    _issue(
+                        doc,
+                        ("agree_when", "needs", index),
+                        f"{need!r} is not a key point of scenario {row.id!r}",
+                    )
+                )
+    return issues
+
+
+def check_document(runtime: Runtime, *, kind: str, text: str) -> DocumentCheck:
+    """Validate a scenario or persona given as YAML text, against the registered content.
+
+    Every problem names the field and its line (malformed YAML: the line and column);
+    nothing is written. Anyone signed in may check; saving needs ``content.write``.
+    """
+    runtime.require_initialised()
+    chosen = _kind(kind)
+    shown = f"{chosen}s/<editor>.yaml"
+    syntax = _syntax_issue(text, shown)
+    if syntax is not None:
+        return DocumentCheck(chosen, [syntax])
+    try:
+        doc = parse_yaml_text(text, display_path=shown)
+        if not isinstance(doc.data, dict):
+            return DocumentCheck(
+                chosen, [ContentIssue(shown, "", 1, f"a {chosen} file must be a mapping of fields")]
+            )
+        if chosen == "scenario":
+            scenario = parse_model(Scenario, doc)
+            with runtime.transaction() as session:
+                issues = _scenario_references(session, doc, scenario)
+            return DocumentCheck(chosen, issues, scenario=scenario)
+        persona = parse_model(Persona, doc)
+        with runtime.transaction() as session:
+            issues = _persona_references(session, doc, persona)
+        return DocumentCheck(chosen, issues, persona=persona)
+    except ContentError as exc:
+        return DocumentCheck(chosen, list(exc.issues))
+
+
+def document_text(runtime: Runtime, *, kind: str, item_id: str) -> str:
+    """The YAML of a registered scenario or persona, to open in the editor.
+
+    The file it was loaded from when it still exists (comments kept), else its stored document.
+    """
+    runtime.require_initialised()
+    chosen = _kind(kind)
+    row_type: type[ScenarioRow] | type[PersonaRow] = (
+        ScenarioRow if chosen == "scenario" else PersonaRow
+    )
+    with runtime.transaction() as session:
+        row: Any = session.get(row_type, item_id)
+        if row is None:
+            raise NotFoundError(f"no {chosen} with id {item_id!r}")
+        source = Path(row.source_path) if row.source_path else None
+        document = dict(row.document)
+    if source is not None and source.is_file():
+        return source.read_text(encoding="utf-8")
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _seed_ids(runtime: Runtime, kind: DocumentKind) -> set[str]:
+    folder = runtime.settings.resolved_seeds_dir / f"{kind}s"
+    catalog = load_catalog([folder]) if folder.is_dir() else Catalog()
+    return set(catalog.scenarios if kind == "scenario" else catalog.personas)
+
+
+def _id_line(text: str) -> int | None:
+    """The line of the top-level ``id:`` key, for messages about the id."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("id:"):
+            return number
+    return None
+
+
+def save_document(runtime: Runtime, *, actor: str, kind: str, text: str) -> SavedDocument:
+    """Validate again and save a scenario or persona (trainers and admins only).
+
+    The file goes to ``<data_dir>/content/<kind>s/<id>.yaml`` and is registered at once, so
+    it appears in the practice picker and in drills. Invalid documents are refused with every
+    problem; so is an id of a built-in seed (seeds are shipped with the app and reloaded by
+    ``coach init``: save a copy under a new id instead).
+    """
+    runtime.require_initialised()
+    chosen = _kind(kind)
+    with runtime.transaction() as session:
+        who = actors.act(session, actor, "content.write")
+    check = check_document(runtime, kind=chosen, text=text)
+    if not check.ok or check.item_id is None:
+        raise ContentError(check.issues)
+    item_id = check.item_id
+    if item_id in _seed_ids(runtime, chosen):
+        raise ContentError(
+            [
+                ContentIssue(
+                    f"{chosen}s/{item_id}.yaml",
+                    "id",
+                    _id_line(text),
+                    f"{item_id!r} is a built-in {chosen}: give your copy a new id",
+                )
+            ]
+        )
+    folder = content_dir(runtime) / f"{chosen}s"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{item_id}.yaml"
+    tmp = path.with_suffix(".yaml.tmp")
+    tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    tmp.replace(path)
+    with runtime.transaction() as session:
+        if check.scenario is not None:
+            _, change = content_repo.upsert_scenario(
+                session=session, scenario=check.scenario, source_path=str(path), user_id=who.user_id
+            )
+        else:
+            assert check.persona is not None
+            _, change = content_repo.upsert_persona(
+                session=session, persona=check.persona, source_path=str(path), user_id=who.user_id
+            )
+    return SavedDocument(kind=chosen, item_id=item_id, path=str(path), change=change)
+
+
+def template_text(kind: str, language: str) -> str:
+    """A starting document for a new scenario or persona, in English or Chinese."""
+    chosen = _kind(kind)
+    lang = "zh" if language == "zh" else "en"
+    return (TEMPLATES / f"{chosen}-{lang}.yaml").read_text(encoding="utf-8")
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "content" / "templates"
+"""The editor's starting documents, one per kind and language."""

@@ -53,7 +53,8 @@ def initialise(
     if not load_seeds:
         return report
     folder = seeds or runtime.settings.resolved_seeds_dir
-    catalog = load_catalog([folder])
+    saved = runtime.settings.data_dir / "content"  # trainers' saves (content.save_document)
+    catalog = load_catalog([folder, saved] if saved.is_dir() else [folder])
     catalog.raise_for_issues()
     load_catalog_into_db(runtime, catalog, report)
     return report

@@ -18,7 +18,7 @@ import gradio as gr
 import pandas as pd
 
 from coach.errors import CoachError
-from coach.services import accounts, analytics, exports
+from coach.services import accounts, analytics, exports, training
 from ui import render
 from ui.context import Context
 
@@ -36,6 +36,11 @@ class TeamPage:
     refresh: gr.Button
     notice: gr.HTML
     mention_plot: gr.BarPlot
+    volume_plot: gr.BarPlot
+    scenario: gr.Dropdown
+    score_plot: gr.LinePlot
+    heatmap: gr.HTML
+    certificates: gr.HTML
     report: gr.HTML
     kind: gr.Radio
     download: gr.Button
@@ -66,9 +71,50 @@ def build(ctx: Context) -> TeamPage:
         color="period",
         title=t("team.mention_plot"),
         elem_id="team-mentions-plot",
-        height=280,
+        height=340,
         y_lim=[0, 100],
+        x_title=t("team.axis.point"),
+        y_title=t("team.axis.rate"),
+        color_title=t("team.axis.period"),
+        x_label_angle=-30,
     )
+    with gr.Row(equal_height=True):
+        volume_plot = gr.BarPlot(
+            value=_volume_frame([]),
+            x="week",
+            y="sessions",
+            color="rep",
+            title=t("team.volume_plot"),
+            x_title=t("team.axis.week"),
+            y_title=t("team.axis.sessions"),
+            color_title=t("team.col.rep"),
+            elem_id="team-volume-plot",
+            height=280,
+            scale=1,
+        )
+        with gr.Column(scale=1):
+            scenario = gr.Dropdown(
+                choices=[(t("team.all_scenarios"), "")],
+                value="",
+                label=t("team.scenario"),
+                elem_id="team-score-scenario",
+            )
+            score_plot = gr.LinePlot(
+                value=_score_frame([]),
+                x="week",
+                y="score",
+                color="rep",
+                title=t("team.score_plot"),
+                x_title=t("team.axis.week"),
+                y_title=t("team.axis.score"),
+                color_title=t("team.col.rep"),
+                x_axis_format="%Y-%m-%d",
+                elem_id="team-score-plot",
+                height=220,
+                y_lim=[0, 100],
+            )
+    heatmap = gr.HTML("", elem_id="team-heatmap")
+    certificates = gr.HTML("", elem_id="team-certificates")
     report = gr.HTML(f'<p class="muted">{render.e(t("team.none"))}</p>', elem_id="team-report")
     with gr.Row():
         sessions = gr.Dropdown(choices=[], label=t("team.sessions"), elem_id="team-sessions", scale=4)
@@ -84,8 +130,38 @@ def build(ctx: Context) -> TeamPage:
         download = gr.Button(t("team.download"), elem_id="team-download", scale=1)
     file = gr.File(label=t("team.file"), elem_id="team-file", interactive=False)
     return TeamPage(
-        team, days, refresh, notice, mention_plot, report, kind, download, file, sessions, open_button
+        team,
+        days,
+        refresh,
+        notice,
+        mention_plot,
+        volume_plot,
+        scenario,
+        score_plot,
+        heatmap,
+        certificates,
+        report,
+        kind,
+        download,
+        file,
+        sessions,
+        open_button,
     )
+
+
+def outputs(page: TeamPage) -> list[Any]:
+    """The components :func:`show` updates, for wiring its events."""
+    return [
+        page.notice,
+        page.report,
+        page.mention_plot,
+        page.volume_plot,
+        page.scenario,
+        page.score_plot,
+        page.heatmap,
+        page.certificates,
+        page.sessions,
+    ]
 
 
 def teams_for(ctx: Context, who: str) -> list[str]:
@@ -101,15 +177,126 @@ def _since(days: int | None) -> datetime:
     return datetime.now(UTC) - timedelta(days=int(days or PERIODS[0]))
 
 
-def _mention_frame(rates: list[analytics.MentionRate]) -> pd.DataFrame:
+def _mention_frame(
+    rates: list[analytics.MentionRate], now: str = "now", before: str = "before"
+) -> pd.DataFrame:
     """Mention rate per key point, now and in the period before, for the bar plot."""
     rows: list[dict[str, Any]] = []
+    several = len({m.scenario_id for m in rates}) > 1
     for m in rates:
-        label = f"{m.scenario_id}/{m.key_point_id}"
-        rows.append({"point": label, "rate": round(100 * m.rate, 1), "period": "now"})
+        label = f"{m.scenario_id}/{m.key_point_id}" if several else m.key_point_id
+        rows.append({"point": label, "rate": round(100 * m.rate, 1), "period": now})
         if m.previous is not None:
-            rows.append({"point": label, "rate": round(100 * m.previous, 1), "period": "before"})
-    return pd.DataFrame(rows or [{"point": "", "rate": 0.0, "period": "now"}])
+            rows.append({"point": label, "rate": round(100 * m.previous, 1), "period": before})
+    return pd.DataFrame(rows or [{"point": "", "rate": 0.0, "period": now}])
+
+
+def _volume_frame(volume: list[analytics.RepVolume]) -> pd.DataFrame:
+    """Sessions per rep per week (Monday, UTC), for the stacked bar plot."""
+    rows = [{"week": w.week[:10], "sessions": w.sessions, "rep": v.rep} for v in volume for w in v.weeks]
+    rows.sort(key=lambda r: (r["week"], r["rep"]))
+    return pd.DataFrame(rows or [{"week": "", "sessions": 0, "rep": ""}])
+
+
+def _score_frame(scores: list[analytics.ScoreTrend], scenario: str | None = None) -> pd.DataFrame:
+    """Average score per rep per week (one scenario, or all of them weighted by sessions)."""
+    sums: dict[tuple[str, str], list[float]] = {}
+    for trend in scores:
+        if scenario and trend.scenario_id != scenario:
+            continue
+        for w in trend.weeks:
+            total = sums.setdefault((trend.rep, w.week[:10]), [0.0, 0.0])
+            total[0] += w.average * w.sessions
+            total[1] += w.sessions
+    rows = [
+        {"week": pd.Timestamp(week), "score": round(total / n, 1), "rep": rep}
+        for (rep, week), (total, n) in sorted(sums.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+        if n
+    ]
+    if not rows:
+        return pd.DataFrame({"week": pd.to_datetime([]), "score": [], "rep": []})
+    return pd.DataFrame(rows)
+
+
+HEAT_STEPS = (0.2, 0.4, 0.6, 0.8)
+"""Upper bounds of the heatmap's colour bands (mention rate), the last band is open."""
+
+
+def _band(rate: float) -> int:
+    return sum(rate >= step for step in HEAT_STEPS)
+
+
+def heatmap_html(ctx: Context, report: analytics.Report) -> str:
+    """Rep × key point mention rates as a coloured table (text in every cell, escaped).
+
+    Each cell shows the rate and the number of scored sessions behind it; a rep's weakest
+    points are outlined. The colour bands are explained in a legend, so the colour is never
+    the only carrier of the value.
+    """
+    t = ctx.t
+    e = render.e
+    title = f'<h4>{e(t("team.heatmap"))}</h4>'
+    rates = report.mention_rates_by_rep
+    if not rates:
+        return f'<div class="team-section">{title}<p class="muted" id="team-heatmap-table">{e(t("team.none"))}</p></div>'
+    points = sorted({(m.scenario_id, m.key_point_id) for m in rates})
+    reps = sorted({m.rep or "" for m in rates})
+    cells = {(m.rep or "", m.scenario_id, m.key_point_id): m for m in rates}
+    weak = {(w.rep, w.scenario_id, w.key_point_id) for w in report.weakest}
+    scenarios = len({sc for sc, _ in points}) > 1
+    head = f'<th class="rep" scope="col">{e(t("team.col.rep"))}</th>' + "".join(
+        f'<th scope="col" title="{e(sc)} / {e(kp)}">{e(f"{sc} / {kp}" if scenarios else kp)}</th>'
+        for sc, kp in points
+    )
+    body = []
+    for rep in reps:
+        row = [f'<th class="rep" scope="row">{e(rep)}</th>']
+        for sc, kp in points:
+            m = cells.get((rep, sc, kp))
+            if m is None:
+                row.append(f'<td class="empty" title="{e(t("team.heat_none"))}">–</td>')
+                continue
+            css = f"heat-{_band(m.rate)}" + (" weak" if (rep, sc, kp) in weak else "")
+            tip = t("team.heat_cell", rep=rep, point=kp, rate=_pct(m.rate), hits=m.hits, n=m.sessions)
+            row.append(
+                f'<td class="{css}" title="{e(tip)}" data-rate="{100 * m.rate:.0f}">'
+                f'{e(_pct(m.rate))}<span class="n">n={m.sessions}</span></td>'
+            )
+        body.append("<tr>" + "".join(row) + "</tr>")
+    bounds = (0, *(int(100 * s) for s in HEAT_STEPS), 100)
+    legend = "".join(
+        f'<span class="swatch heat-{i}">{bounds[i]}–{bounds[i + 1]}%</span>' for i in range(len(bounds) - 1)
+    )
+    return (
+        f'<div class="team-section">{title}'
+        f'<div class="heat-legend" id="team-heatmap-legend"><span>{e(t("team.heat_legend"))}</span>{legend}'
+        f'<span class="swatch weak-key">▢ {e(t("team.heat_weak"))}</span></div>'
+        f'<table class="heatmap" id="team-heatmap-table"><caption class="muted small">{e(t("team.heat_caption"))}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def certificates_html(ctx: Context, records: list[training.CertificateRecord]) -> str:
+    """Who in the team is certified on which scenario, when and with what score."""
+    t = ctx.t
+    e = render.e
+    rows = [
+        [
+            e(c.rep),
+            e(c.scenario_id),
+            f"{c.score:.0f}",
+            e(f"{c.certified_at:%Y-%m-%d}"),
+            f'<span class="cert-badge">{e(t("team.certified"))}</span>',
+        ]
+        for c in sorted(records, key=lambda c: (c.rep, c.scenario_id, c.certified_at))
+    ]
+    table = _table(
+        "team-certificates-table",
+        [t("team.col.rep"), t("team.col.scenario"), t("team.col.score"), t("team.col.date"), t("team.col.status")],
+        rows,
+        t("team.no_certificates"),
+    )
+    return f'<div class="team-section"><h4>{e(t("team.certificates"))}</h4>{table}</div>'
 
 
 def _pct(value: float | None) -> str:
@@ -137,7 +324,7 @@ def report_html(ctx: Context, report: analytics.Report) -> str:
     t = ctx.t
     e = render.e
     period = f"{report.period.get('since', '')[:10]} → {report.period.get('until', '')[:10]}"
-    parts = [f'<p class="muted">{e(t("team.covering", name=report.name, period=period))}</p>']
+    parts = [f'<div class="team-section"><p class="muted">{e(t("team.covering", name=report.name, period=period))}</p>']
     parts.append(f"<h4>{e(t('team.mentions'))}</h4>")
     parts.append(
         _table(
@@ -211,10 +398,17 @@ def report_html(ctx: Context, report: analytics.Report) -> str:
             t("team.no_drills"),
         )
     )
-    return "".join(parts)
+    return "".join(parts) + "</div>"
 
 
-def show(ctx: Context, page: TeamPage, who: str, team: str | None, days: int | None) -> dict[Any, Any]:
+def show(
+    ctx: Context,
+    page: TeamPage,
+    who: str,
+    team: str | None,
+    days: int | None,
+    scenario: str | None = None,
+) -> dict[Any, Any]:
     """Updates that draw a team's dashboard (or say why it cannot be shown)."""
     t = ctx.t
     if not team:
@@ -222,7 +416,19 @@ def show(ctx: Context, page: TeamPage, who: str, team: str | None, days: int | N
     try:
         report = analytics.team_report(ctx.runtime, actor=who, team=team, since=_since(days))
     except CoachError as error:
-        return {page.notice: render.notice(ctx.message(error)), page.report: ""}
+        return {
+            page.notice: render.notice(ctx.message(error)),
+            page.report: "",
+            page.heatmap: "",
+            page.certificates: "",
+        }
+    try:
+        certificates = training.certifications(ctx.runtime, actor=who, team=team)
+    except CoachError:
+        certificates = []
+    scenario_ids = sorted({s.scenario_id for s in report.scores})
+    scenario = scenario if scenario in scenario_ids else ""
+    scenario_choices = [(t("team.all_scenarios"), ""), *[(sc, sc) for sc in scenario_ids]]
     try:
         rows = exports.export_json(ctx.runtime, actor=who, kind="sessions", team=team, since=_since(days))
     except CoachError:
@@ -240,7 +446,14 @@ def show(ctx: Context, page: TeamPage, who: str, team: str | None, days: int | N
     return {
         page.notice: "",
         page.report: report_html(ctx, report),
-        page.mention_plot: _mention_frame(report.mention_rates),
+        page.mention_plot: _mention_frame(
+            report.mention_rates, t("team.period_now"), t("team.period_before")
+        ),
+        page.volume_plot: _volume_frame(report.volume),
+        page.scenario: gr.update(choices=scenario_choices, value=scenario),
+        page.score_plot: _score_frame(report.scores, scenario),
+        page.heatmap: heatmap_html(ctx, report),
+        page.certificates: certificates_html(ctx, certificates),
         page.sessions: gr.update(choices=choices, value=choices[0][1] if choices else None),
     }
 

@@ -1,0 +1,96 @@
+"""The trainer's Calls tab in a real Chromium: import a call, cut a clip, mine, find the clip.
+
+It runs `coach serve` as a new user does (see tests/test_web_browser.py, whose helpers it
+uses); screenshots go to ``COACH_SCREENSHOT_DIR`` like the others.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import missing_tool
+from tests.support.chromium import installed
+from tests.test_web_browser import App, browser, open_tab, serving, shot, sign_in, silent_wav
+
+pytestmark = [pytest.mark.browser, pytest.mark.models]
+
+TURNS = [
+    {"speaker": "rep", "text": "Hi Dana, this is Alex from FleetFlow. Is now a good time?"},
+    {"speaker": "customer", "text": "Quickly. Honestly your tracker sounds too expensive for us."},
+    {
+        "speaker": "rep",
+        "text": "Fair question. Most fleets win the fee back in fuel savings within a quarter.",
+    },
+    {"speaker": "customer", "text": "How much would it cost for forty vans?"},
+    {"speaker": "rep", "text": "About two thousand a month, and the pilot is free."},
+]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    if not installed():
+        missing_tool("Chromium is not installed (Debian package: chromium)")
+    with serving(tmp_path_factory.mktemp("calls-web")) as running:
+        yield running
+
+
+def transcript(folder: Path) -> Path:
+    path = folder / "dana-fleet-call.json"
+    data = {"language": "en", "date": "2026-01-15", "title": "Dana fleet call", "turns": TURNS}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_a_trainer_imports_a_call_cuts_a_clip_mines_and_finds_it_in_the_library(app, tmp_path):
+    with browser(silent_wav(tmp_path)) as context:
+        page = context.new_page()
+        sign_in(page, app, "trainer", "demo-trainer-pass")
+        open_tab(page, "Calls")
+        page.wait_for_selector("#calls-import", state="visible", timeout=60_000)
+        page.set_input_files("#calls-transcript input[type=file]", str(transcript(tmp_path)))
+        page.wait_for_selector("#calls-transcript :text('dana-fleet-call.json')", timeout=120_000)
+        page.click("#calls-import")
+        page.wait_for_selector("#calls-import-notice .coach-notice.info", timeout=60_000)
+        assert "imported" in page.locator("#calls-import-notice").inner_text()
+        page.wait_for_selector("#calls-turns-table tr[data-turn='5']", timeout=60_000)
+        assert "too expensive" in page.locator("#calls-turns-table").inner_text()
+        # turns 2 and 3 (numbered from 1): the price objection and the answer to it
+        page.fill("#calls-start input", "2")
+        page.fill("#calls-end input", "3")
+        page.fill("#calls-title textarea, #calls-title input", "Fuel savings answer")
+        page.fill("#calls-tags textarea, #calls-tags input", "price-pushback")
+        page.click("#calls-cut")
+        page.wait_for_selector("#calls-cut-notice .coach-notice.info", timeout=60_000)
+        made = page.locator("#calls-cut-notice").inner_text()
+        assert "Fuel savings answer" in made and "2 turns" in made and "price-pushback" in made
+        page.click("#calls-mine")
+        # the call's month is on the trend (it is dated 2026-01-15), and price objections are counted
+        page.wait_for_selector("#calls-mine-notice :text('from 2026-01')", timeout=300_000)
+        topics = page.locator("#calls-topics").inner_text()
+        assert "Objection" in topics and "price" in topics
+        assert "Rep's answer" in page.locator("#calls-answers").inner_text()
+        shot(page, "en-trainer-calls")
+        open_tab(page, "Clip library")
+        page.fill("#clip-query textarea, #clip-query input", "fuel savings")
+        page.click("#clip-search")
+        page.wait_for_selector(".clip-row :text('Fuel savings answer')", timeout=120_000)
+        page.goto(f"{app.url}/zh/")
+        page.wait_for_selector("#recent-scores", timeout=60_000)
+        open_tab(page, "通话")
+        page.wait_for_selector("#calls-mine-notice :text('2026-01')", timeout=120_000)
+        assert "异议" in page.locator("#calls-topics").inner_text()
+        assert "Dana fleet call" in page.locator("#calls-pick").inner_text() or page.locator(
+            "#calls-pick input"
+        ).input_value().startswith("Dana fleet call")
+        shot(page, "zh-trainer-calls")
+
+
+def test_reps_do_not_see_the_calls_tab(app, tmp_path):
+    with browser(silent_wav(tmp_path)) as context:
+        page = context.new_page()
+        sign_in(page, app, "rep")
+        assert page.get_by_role("tab", name="Calls").count() == 0
