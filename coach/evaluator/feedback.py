@@ -105,7 +105,9 @@ def build_feedback(
     t = _T[lang]
     strengths: list[str] = []
     improvements: list[str] = []
-    for point in sorted((p for p in points if p.status == "hit"), key=lambda p: -p.weight)[:4]:
+    # A rule kept by never breaking it ("does not guarantee rates") has no line to quote.
+    quoted = (p for p in points if p.status == "hit" and p.evidence)
+    for point in sorted(quoted, key=lambda p: -p.weight)[:4]:
         what = _what(scenario.key_point(point.id).description, lang)
         strengths.append(
             t["strength"].format(turn=point.turn, quote=_short(point.evidence or ""), what=what)

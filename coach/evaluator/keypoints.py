@@ -26,13 +26,16 @@ from coach.backends.ports import Embedder
 from coach.evaluator.parts import content_terms, missing_parts
 from coach.evaluator.plain_points import (
     answers_recent_concern,
+    asks_call_reason,
     implied_parts,
     is_invitation,
     is_plain,
     is_small_talk,
     missing_implied,
+    states_call_reason,
     ties_to_recent,
 )
+from coach.evaluator.prohibitions import asks_more, is_prohibition, violates
 from coach.evaluator.units import CustomerHistory, Unit, rep_units
 from coach.scenarios.model import KeyPoint, Scenario
 from coach.text.acts import (
@@ -368,7 +371,7 @@ class KeyPointDetector:
         open_askers = sum(p.open_question for p in profiles)
         time_askers = sum(p.concrete_time for p in profiles)
         keyterms = _question_keyterms(scenario.key_points, language) if self.plain_points else {}
-        return [
+        results = [
             self._judge(
                 point,
                 units,
@@ -383,6 +386,14 @@ class KeyPointDetector:
             )
             for k, point in enumerate(scenario.key_points)
         ]
+        if not self.plain_points:
+            return results
+        for k, point in enumerate(scenario.key_points):
+            if is_plain(point) and is_prohibition(point):
+                results[k] = _judge_prohibition(point, results[k], units, language)
+            elif results[k].status != "hit" and asks_call_reason(point):
+                results[k] = _call_reason(results[k], units, language)
+        return results
 
     def warm(self, language: str, rep_text: str) -> None:
         """Embed one rep turn's sentences now, so scoring the call later finds them cached.
@@ -487,7 +498,7 @@ class KeyPointDetector:
                 # Similarity only breaks ties here; wording far from the point is flagged.
                 closest = max(topic, float(raw[i]))
                 low = closest < t.topic_partial - 2 * t.plain_floor and phrase < t.phrase_partial
-                topic = t.topic_hit + closest / 100  # rank by closeness, all count
+                topic = t.topic_hit + max(closest, 0.0) / 100  # rank by closeness, all count
                 reported = closest
             elif point.needed_parts >= 2 and not gaps:
                 # Every part of a multi-part point is there: that is evidence enough that the
@@ -542,6 +553,49 @@ class KeyPointDetector:
             gaps,
             low_confidence=low,
         )
+
+
+def _call_reason(found: PointResult, units: list[Unit], language: str) -> PointResult:
+    """A "why I am calling" point: hit by the first sentence that says why.
+
+    "I'm calling about ...", "所以给您打个电话" count however far their words are from the
+    point's examples.
+    """
+    for unit in units:
+        if not unit.is_turn and states_call_reason(unit.text, language):
+            return replace(
+                found,
+                status="hit",
+                evidence=unit.text,
+                turn=unit.turn,
+                missing_acts=[],
+                low_confidence=False,
+            )
+    return found
+
+
+def _judge_prohibition(
+    point: KeyPoint, found: PointResult, units: list[Unit], language: str
+) -> PointResult:
+    """A point that forbids an act: hit unless the rep does it somewhere in the call.
+
+    The first sentence that does it is the evidence of a miss. Without one, the point is
+    hit (the sentence closest to it, if any, is the evidence); a point that also asks for an
+    act ("... and explains the walk-through sets the quote") needs that act found as well.
+    """
+    for unit in units:
+        if not unit.is_turn and violates(point, unit.text, language):
+            return replace(
+                found,
+                status="missed",
+                evidence=unit.text,
+                turn=unit.turn,
+                missing_acts=["no promise or pressure"],
+                low_confidence=False,
+            )
+    if found.status == "missed" and asks_more(point):
+        return found
+    return replace(found, status="hit", missing_acts=[])
 
 
 def _plain_profile(profile: ActProfile, point: KeyPoint) -> ActProfile:

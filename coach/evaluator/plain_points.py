@@ -461,6 +461,49 @@ _OWN_TIME_CHECK_CUE = re.compile(
 )
 
 
+_REASON_CUE = re.compile(
+    r"\bwhy (?:they|he|she|the rep|we|i)(?: are|'re| is|'s| am|'m)? (?:calling|reaching out|"
+    r"getting in touch)|\breason for (?:the|this|their|my) call|\b(?:reason|purpose) (?:of|for) "
+    r"(?:the |this )?call(?:ing)?\b|来电(?:的)?(?:原因|目的|意图)|打(?:这个|这通)?电话的(?:原因|目的)|"
+    r"致电(?:的)?(?:原因|目的)|说明来意"
+)
+_EN_CALL_REASON = re.compile(
+    r"\b(?:i'm|im|i am|i was|we're|were|just) (?:calling|reaching out|ringing|phoning|getting in touch)"
+    r"(?: you)? (?:about|because|since|to|regarding|re|after|on behalf)\b|"
+    r"\b(?:the )?reason (?:i'm|im|i am|for) (?:calling|my call|the call|reaching out)\b|"
+    r"\b(?:following|follow) up (?:on|about|after|from)\b|\bfollowing up\b|"
+    r"\b(?:i|we) (?:just )?(?:wanted|want|thought i'd|thought id|figured i'd|figured id) (?:to )?"
+    r"(?:tell|let|see|check|ask|share|give|reach|talk|touch|follow|introduce|run|walk)\b"
+)
+_ZH_CALL_REASON = re.compile(
+    r"(?<!再)(?<!回头)(?<!到时)(?<!到时候)(?:所以|就|特意|专门|这边|今天)?给(?:您|你)打(?:个|这个|一个)?电话"
+    r"(?!确认时间)|"
+    r"打电话(?:是|就是)?(?:想|来|为了|给您|跟您)|来电(?:是|就是)?(?:想|为了)|回访|"
+    r"想(?:跟|和|给|向)(?:您|你)(?:确认|说|介绍|通知|提醒|聊|了解|汇报|推荐)|"
+    r"(?:跟|给)(?:您|你)(?:提醒|通知)(?:一下)?|提醒(?:您|你)|"
+    r"该[\u4e00-\u9fff]{1,3}了|快(?:要)?到期|(?:就|快|要)过期|到期了|"
+    r"(?:^|(?<=[。！？!?\s]))(?:嗯|那个|就是)?是这样(?:的|子)?(?=[，,\s]|[姐哥啊呀])"
+)
+
+
+def asks_call_reason(point: KeyPoint) -> bool:
+    """True for a plain point that asks the rep to say why they are calling."""
+    desc = point.description.lower()
+    return is_plain(point) and bool(_REASON_CUE.search(desc)) and not _NAME_CUE.search(desc)
+
+
+def _join_han(text: str) -> str:
+    """Chinese text without the recogniser's spaces between characters ("给您 打个电话")."""
+    return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text)
+
+
+def states_call_reason(text: str, language: str) -> bool:
+    """True when the rep says why they are calling ("I'm calling about...", "给您打个电话提醒一下")."""
+    if language == "zh":
+        return bool(_ZH_CALL_REASON.search(_join_han(text)))
+    return bool(_EN_CALL_REASON.search(text.lower().replace("\u2019", "'")))
+
+
 def _act_parts(desc: str) -> list[ImpliedPart]:
     """Parts for acts other than the self-introduction; "X or Y" in the description is one part."""
     found: list[ImpliedPart] = []

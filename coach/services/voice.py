@@ -69,7 +69,7 @@ import numpy as np
 
 from coach.backends.ports import FloatArray, Segment, Transcriber, Transcription
 from coach.errors import CoachError, NotFoundError, PermissionDenied
-from coach.services.voice_work import CALLS, live_pool, run_background, run_live
+from coach.services.voice_work import CALLS, live_pool, run_ahead, run_live, run_record
 from coach.settings import Settings
 from coach.speech.audio import SAMPLE_RATE, to_pcm16, write_wav
 from coach.speech.errors import AudioTooLongError, NoSpeechError, SpeechError
@@ -1348,7 +1348,7 @@ class VoiceCall:
                 continue
             work, future = self._revise_queue.pop(0)
             try:
-                await run_background(work)
+                await run_record(work)
             finally:
                 future.set_result(None)
 
@@ -1382,7 +1382,7 @@ class VoiceCall:
             self._prefetching = True
             try:
                 if hasattr(self.synthesizer, "speak_as"):
-                    await run_background(self._synthesize, piece, voice)
+                    await run_ahead(self._synthesize, piece, voice)
                 else:
                     self.synthesizer.prefetch([piece], language=self.language)
             except Exception:  # an optimisation: the line is made again, loudly, if it is said

@@ -10,8 +10,9 @@ next turn queued behind it.
 - ``run_live`` runs on a pool wide enough that a call waiting for its recogniser never
   holds up another call's database write; the threads mostly wait, the CPU work is in the
   engines.
-- ``run_background`` runs one job at a time, and callers start one only while *every* call
-  of the process is quiet (``CALLS.quiet()``): nobody talking, no reply being made.
+- ``run_ahead`` (synthesis ahead) and ``run_record`` (second passes) each run one job at a
+  time for the process, and callers start one only while *every* call of the process is
+  quiet (``CALLS.quiet()``): nobody talking, no reply being made.
 - ``CALLS.crowded()``: more calls than cores. Then the second pass is shed (the fast text
   stays the record) rather than compete with the calls for the CPU.
 """
@@ -34,7 +35,8 @@ LIVE_WORKERS = 64
 """Threads for live work: most of them wait on a recogniser job or the database."""
 
 _live = ThreadPoolExecutor(max_workers=LIVE_WORKERS, thread_name_prefix="voice-live")
-_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice-background")
+_ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice-ahead")
+_record = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice-record")
 
 
 async def _run(pool: ThreadPoolExecutor, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -49,9 +51,18 @@ async def run_live(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await _run(_live, function, *args, **kwargs)
 
 
-async def run_background(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run ``function`` in the process's one background thread (after any job before it)."""
-    return await _run(_background, function, *args, **kwargs)
+async def run_ahead(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Synthesise ahead: one job at a time for the whole process, after any before it."""
+    return await _run(_ahead, function, *args, **kwargs)
+
+
+async def run_record(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """A second transcription pass: one at a time for the whole process.
+
+    Its own thread, not the synthesis one: a Mandarin second pass takes seconds, and the
+    next answer's first piece, made ahead after a turn, must not wait behind it.
+    """
+    return await _run(_record, function, *args, **kwargs)
 
 
 def live_pool() -> ThreadPoolExecutor:
