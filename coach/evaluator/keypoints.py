@@ -480,6 +480,12 @@ class KeyPointDetector:
                     gaps = profile.missing(said, unit, language, plain=True) + missing_implied(
                         implied, window, language
                     )
+            if plain and "acknowledgement" in gaps and not unit.is_turn:
+                # "Fair question. Honestly the difference is ...": the acknowledgement may be
+                # an earlier sentence of the same turn.
+                at = window.find(unit.text)
+                if at > 0 and acknowledges(window[:at], language):
+                    gaps = [g for g in gaps if g != "acknowledgement"]
             if plain and profile.question and is_small_talk(said, language):
                 continue  # "How's your week going?" asks nothing about the point
             low = False
@@ -605,11 +611,18 @@ def _plain_profile(profile: ActProfile, point: KeyPoint) -> ActProfile:
     ("了解客户的情况"), and a proposal need not be phrased as a question unless the
     description says to ask.
     """
-    asks_in_words = bool(_QUESTION_CUES.search(point.description.lower()))
+    desc = point.description.lower()
+    asks_in_words = bool(_QUESTION_CUES.search(desc))
     return replace(
         profile,
-        ties_to_customer=profile.ties_to_customer and not profile.question,
+        # Answering the worry the customer voiced is the link to what they said.
+        ties_to_customer=profile.ties_to_customer
+        and not profile.question
+        and not profile.answers_concern,
         question=profile.open_question or (profile.question and asks_in_words),
+        # An answer to a worry may mention "this month"; only the description asks for a time.
+        concrete_time=bool(_TIME_CUES.search(desc))
+        or (profile.concrete_time and not profile.answers_concern),
     )
 
 

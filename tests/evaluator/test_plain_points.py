@@ -216,3 +216,21 @@ def test_partial_always_names_what_is_missing_and_confidence_is_reported():
             if result.status == "partial":
                 assert out.get("missing"), (scenario.id, result.id)
     assert "hit" in seen
+
+
+def test_a_worry_point_asks_neither_a_time_nor_a_separate_link():
+    from coach.evaluator.keypoints import _plain_profile, act_profile
+    from coach.scenarios.model import KeyPoint
+
+    point = KeyPoint(
+        id="objection",
+        description="当客户提出顾虑（价格、没时间）时，销售认同并针对这个顾虑回应。",
+        examples=["是，外面价格确实低一点，我们这个月工时打八折。"],
+    )
+    profile = _plain_profile(act_profile(point, "zh"), point)
+    assert profile.answers_concern
+    assert not profile.concrete_time and not profile.ties_to_customer
+    timed = KeyPoint(
+        id="appointment", description="销售约定到店时间。", examples=["那给您约周日上午九点半。"]
+    )
+    assert _plain_profile(act_profile(timed, "zh"), timed).concrete_time
