@@ -14,18 +14,23 @@ from typing import Any, cast
 
 import pytest
 
-from tests.conftest import missing_tool
-from tests.support.chromium import installed
-from tests.test_web_browser import App, browser, open_tab, pick, serving, shot, sign_in, silent_wav
+from tests.test_web_browser import (
+    App,
+    browser,
+    browser_app,
+    open_tab,
+    pick,
+    shot,
+    sign_in,
+    silent_wav,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.models]
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    if not installed():
-        missing_tool("Chromium is not installed (Debian package: chromium)")
-    with serving(tmp_path_factory.mktemp("admin-web")) as running:
+    with browser_app(tmp_path_factory, "admin-web") as running:
         yield running
 
 

@@ -12,9 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import missing_tool
-from tests.support.chromium import installed
-from tests.test_web_browser import App, browser, open_tab, serving, shot, sign_in, silent_wav
+from tests.test_web_browser import (
+    App,
+    browser,
+    browser_app,
+    open_tab,
+    shot,
+    sign_in,
+    silent_wav,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.models]
 
@@ -32,9 +38,7 @@ TURNS = [
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    if not installed():
-        missing_tool("Chromium is not installed (Debian package: chromium)")
-    with serving(tmp_path_factory.mktemp("calls-web")) as running:
+    with browser_app(tmp_path_factory, "calls-web") as running:
         yield running
 
 

@@ -12,14 +12,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.support.chromium import installed
 from tests.test_web_browser import (
     App,
     browser,
-    missing_tool,
+    browser_app,
     open_tab,
     pick,
-    serving,
     shot,
     sign_in,
     silent_wav,
@@ -33,9 +31,7 @@ NEW_TITLE = "CRM discovery, trainer copy"
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    if not installed():
-        missing_tool("Chromium is not installed (Debian package: chromium)")
-    with serving(tmp_path_factory.mktemp("content-web")) as running:
+    with browser_app(tmp_path_factory, "content-web") as running:
         yield running
 
 

@@ -99,11 +99,18 @@ def serving(tmp: Path, **extra_env: str) -> Iterator[App]:
             server.wait(timeout=60)
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+@contextmanager
+def browser_app(factory: pytest.TempPathFactory, name: str, **extra_env: str) -> Iterator[App]:
+    """A served app in its own data dir for a browser test module (Chromium required)."""
     if not installed():
         missing_tool("Chromium is not installed (Debian package: chromium)")
-    with serving(tmp_path_factory.mktemp("web")) as running:
+    with serving(factory.mktemp(name), **extra_env) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    with browser_app(tmp_path_factory, "web") as running:
         yield running
 
 
