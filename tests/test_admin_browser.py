@@ -77,16 +77,29 @@ def test_an_admin_adds_a_user_resets_their_password_and_deactivates_them(app: Ap
         page.wait_for_selector("#admin-users-table tr[data-user=dana]", timeout=60_000)
         row = page.locator("#admin-users-table tr[data-user=dana]").inner_text()
         assert "Dana <b>Li</b>" in row and "Demo Team" in row and "active" in row
-        pick(page, "#admin-user", re.compile(r"\(dana\)"))
-        page.click("#admin-generate")
-        page.wait_for_selector("#admin-generated", timeout=60_000)
-        secret = page.locator("#admin-generated").inner_text().strip()
-        assert len(secret) >= 10
+        elsewhere = cast(Any, context).browser.new_context()  # its own cookies
+        try:
+            # dana is signed in in another browser context when the admin resets her password
+            dana = elsewhere.new_page()
+            sign_in(dana, app, "dana", "a first long passphrase")
+            pick(page, "#admin-user", re.compile(r"\(dana\)"))
+            page.click("#admin-generate")
+            page.wait_for_selector("#admin-generated", timeout=60_000)
+            secret = page.locator("#admin-generated").inner_text().strip()
+            assert len(secret) >= 10
+            assert "signed out" in page.locator("#admin-notice").inner_text()
+            # the reset ended her session: her next page load is the sign-in page
+            dana.goto(f"{app.url}/")
+            dana.wait_for_selector("#sign-in", timeout=60_000)
+            assert "/login" in dana.url and dana.locator("#signed-in").count() == 0
+        finally:
+            elsewhere.close()
         # the last active admin keeps the role, and the page says why
         pick(page, "#admin-user", re.compile(r"\(admin\)"))
         page.click("#admin-deactivate")
         page.wait_for_selector("#admin-notice .coach-notice.error", timeout=60_000)
-        assert "last active admin" in page.locator("#admin-notice").inner_text()
+        refusal = page.locator("#admin-notice").inner_text()
+        assert "last active admin" in refusal and "管理员" not in refusal  # English only
         shot(page, "en-admin-users")
     with browser(mic) as context:
         page = cast(Any, context).new_page()
@@ -99,6 +112,12 @@ def test_an_admin_adds_a_user_resets_their_password_and_deactivates_them(app: Ap
         page.goto(f"{app.url}/zh/")
         page.wait_for_selector("#recent-scores", timeout=60_000)
         _admin_tab(page, "管理")
+        pick(page, "#admin-user", re.compile(r"\(admin\)"))
+        page.click("#admin-deactivate")
+        page.wait_for_selector("#admin-notice .coach-notice.error", timeout=60_000)
+        refusal = page.locator("#admin-notice").inner_text()
+        assert "最后一个有效的管理员" in refusal and "last active admin" not in refusal  # Chinese only
+        shot(page, "zh-admin-last-admin-refused")
         pick(page, "#admin-user", re.compile(r"\(dana\)"))
         page.click("#admin-deactivate")
         page.wait_for_selector("#admin-users-table tr[data-user=dana][data-active=false]", timeout=60_000)

@@ -77,6 +77,10 @@ def test_a_trainer_imports_a_call_cuts_a_clip_mines_and_finds_it_in_the_library(
         topics = page.locator("#calls-topics").inner_text()
         assert "Objection" in topics and "price" in topics
         assert "Rep's answer" in page.locator("#calls-answers").inner_text()
+        # Refresh redraws the monthly trend: a filled bar for the call's month
+        page.wait_for_selector("#calls-trend rect.chart-bar[data-x='2026-01']", timeout=60_000)
+        fills = page.eval_on_selector_all("#calls-trend rect.chart-bar", "els => els.map(e => getComputedStyle(e).fill)")
+        assert fills and all(f not in ("none", "") for f in fills), fills
         shot(page, "en-trainer-calls")
         open_tab(page, "Clip library")
         page.fill("#clip-query textarea, #clip-query input", "fuel savings")
@@ -87,6 +91,8 @@ def test_a_trainer_imports_a_call_cuts_a_clip_mines_and_finds_it_in_the_library(
         open_tab(page, "通话")
         page.wait_for_selector("#calls-mine-notice :text('2026-01')", timeout=120_000)
         assert "异议" in page.locator("#calls-topics").inner_text()
+        assert page.locator("#calls-trend rect.chart-bar[data-x='2026-01']").count() >= 1
+        assert "按月出现次数" in page.locator("#calls-trend").inner_text()
         assert "Dana fleet call" in page.locator("#calls-pick").inner_text() or page.locator(
             "#calls-pick input"
         ).input_value().startswith("Dana fleet call")

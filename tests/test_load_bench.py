@@ -98,3 +98,20 @@ def test_a_line_stored_twice_is_counted_as_extra_not_as_lost():
     row = load_bench.summarise(1, [call], 5.0, 50.0, {"s1": (3, 3)})
     assert row["lost"] == 0 and row["extra_rep_turns_stored"] == 1
     assert row["confirmed_after_reconnect"] == 1 and "keepalive" in row["drop_reasons"][0]
+
+
+def test_a_refused_call_is_counted_apart_neither_an_error_nor_lost():
+    served = load_bench.Call(rep="a", language="en", session_id="s1", spoken=4, heard=[1, 3, 5, 7])
+    served.latencies = [1.0, 1.1, 1.2, 1.3]
+    refused = load_bench.Call(rep="b", language="zh", session_id="s2", refused=True)
+    cut = load_bench.Call(rep="c", language="en", session_id="s3", spoken=1, heard=[1])
+    cut.refused_mid_call, cut.replayed, cut.resaid = True, 1, 1
+    counts = {"s1": (4, 5), "s2": (0, 1), "s3": (1, 2)}
+    row = load_bench.summarise(3, [served, refused, cut], 9.0, 80.0, counts, 4)
+    assert (row["refused"], row["refused_mid_call"], row["lines_not_started"]) == (1, 1, 7)
+    assert row["errors"] == 0 and row["lost"] == 0 and row["extra_rep_turns_stored"] == 0
+    assert row["completed"] == 2 and row["replayed"] == 1
+    # A level that refused calls did not serve them all: it is not the knee.
+    base = {"calls": 1, "errors": 0, "lost": 0, "latency_p95_s": 1.3, "refused": 0}
+    assert load_bench.knee([base, row], 2.0) == 1
+    assert load_bench.knee([base, {**row, "refused": 0, "refused_mid_call": 0}], 2.0) == 3

@@ -28,6 +28,7 @@ from ui.context import Context, actor  # noqa: E402
 from ui.i18n import LANGUAGES, Translator  # noqa: E402
 from ui.pages import (  # noqa: E402
     admin,
+    call_scores,
     calls,
     coaching,
     drills,
@@ -50,6 +51,7 @@ VOICE_STATES = ("idle", "connecting", "listening", "hearing", "thinking", "speak
 VOICE_ERRORS = (
     "mic_denied", "mic_missing", "no_speech", "too_long", "stt_failed", "tts_failed",
     "session_ended", "forbidden", "unauthenticated", "connection_lost", "server_error",
+    "voice_busy",
 )  # fmt: skip
 
 
@@ -171,6 +173,7 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
             startable = home.drill_choices(mine)
             return (
                 home.drills_html(ctx, mine),
+                gr.update(visible=bool(startable)),
                 gr.update(choices=startable, value=startable[0][1] if startable else None),
                 library.plain(tasks),
                 library.plain(saved),
@@ -183,7 +186,7 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
         blocks.load(on_load, outputs=screen + [header, drills_tab, team_tab, calls_tab])
         blocks.load(
             load_side,
-            outputs=[h.drills, h.drill_pick, lib.tasks, lib.saved, lib.tag, lib.key_point, lib.objection, lib.scenario],
+            outputs=[h.drills, h.drill_row, h.drill_pick, lib.tasks, lib.saved, lib.tag, lib.key_point, lib.objection, lib.scenario],
         )
 
         def load_coach(request: gr.Request) -> dict[Any, Any]:
@@ -541,6 +544,15 @@ def build_blocks(runtime: Runtime, practice_service: PracticeService, language: 
             return calls.mine(ctx, cl, actor(request), lang)
 
         cl.mine_button.click(on_mine, inputs=[cl.mine_language], outputs=calls_outputs)
+
+        def on_score_calls(scenario_id: str | None, since: str, request: gr.Request) -> dict[Any, Any]:
+            return call_scores.score(ctx, cl.scoring, actor(request), scenario_id, since)
+
+        cl.scoring.button.click(
+            on_score_calls,
+            inputs=[cl.scoring.scenario, cl.scoring.since],
+            outputs=call_scores.outputs(cl.scoring),
+        )
 
         # -- library ---------------------------------------------------------------------
 

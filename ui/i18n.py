@@ -38,12 +38,27 @@ class Translator:
         """The rep-facing message for an exception raised by a service."""
         key = error_key(error)
         if key == "err.generic":
-            return self(key, detail=str(error))
+            return self(key, detail=self.detail(error))
         if key == "err.too_large":
             return self(key, mb=limits.get("mb", "?"))
         if key == "err.too_long":
             return self(key, seconds=limits.get("seconds", "?"))
         return self(key)
+
+    def detail(self, error: Exception) -> str:
+        """What a service said, in this language only.
+
+        Services say a refusal in both languages by giving the error a ``messages`` dict
+        (``{"en": ..., "zh": ...}``: :class:`coach.accounts.AccountError`,
+        :class:`coach.passwords.WeakPasswordError`, ``coach.services.accounts.bilingual``);
+        ``str(error)`` joins both for the command line. Pages show only their own language.
+        """
+        messages = getattr(error, "messages", None)
+        if isinstance(messages, dict):
+            text = messages.get(self.language) or messages.get("en")
+            if isinstance(text, str) and text:
+                return text
+        return str(error)
 
 
 def error_key(error: Exception) -> str:

@@ -89,39 +89,56 @@ def browser_language(accept_language: str | None) -> str:
 
 
 class SessionCookies:
-    """Makes and reads the signed session cookie, and knows who is signed in."""
+    """Makes and reads the signed session cookie, and knows who is signed in.
+
+    The cookie carries the user's name and session version (``v``); a password reset moves
+    the version on, so every cookie signed before it is refused, like a disabled user's.
+    A cookie without ``v`` (signed before versions existed) reads as version 0.
+    """
 
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
         self.secret = runtime.settings.secret_key.get_secret_value()
-        self._seen: dict[str, tuple[float, bool]] = {}
+        self._seen: dict[str, tuple[float, int | None]] = {}
+        self._changes = accounts.sessions_changed()
 
-    def token(self, username: str) -> str:
-        """A cookie value for ``username``."""
-        return sign_token({"u": username}, self.secret)
+    def token(self, username: str, version: int | None = None) -> str:
+        """A cookie value for ``username`` at ``version`` (default: the account's current one)."""
+        if version is None:
+            version = accounts.session_version(self.runtime, username=username) or 0
+        return sign_token({"u": username, "v": version}, self.secret)
 
     def username(self, conn: HTTPConnection) -> str | None:
-        """The signed-in user's name, or None (no cookie, forged, expired, user disabled)."""
+        """The signed-in user's name, or None.
+
+        None: no cookie, forged, expired, user disabled, or signed before a password reset.
+        """
         body = read_token(conn.cookies.get(COOKIE), self.secret, max_age_s=MAX_AGE_S)
         name = body.get("u") if body else None
-        if not isinstance(name, str) or not name:
+        if not isinstance(name, str) or not name or body is None:
             return None
-        return name if self._active(name) else None
+        signed = body.get("v", 0)
+        current = self._version(name)
+        return name if current is not None and signed == current else None
 
-    def _active(self, username: str) -> bool:
-        # Checked against the database so a disabled account is locked out within seconds,
-        # without a query on every one of the many requests a page makes.
+    def _version(self, username: str) -> int | None:
+        # Checked against the database on every request, from a cache of a few seconds so the
+        # many requests a page makes do not each query; a reset or (de)activation committed in
+        # this process clears the cache at once (one made by the CLI counts within seconds).
         now = time.monotonic()
+        changes = accounts.sessions_changed()
+        if changes != self._changes:
+            self._seen.clear()
+            self._changes = changes
         seen = self._seen.get(username)
         if seen is not None and now - seen[0] < _CACHE_S:
             return seen[1]
         try:
-            profile.get_active_user(self.runtime, username=username)
-            active = True
+            version = accounts.session_version(self.runtime, username=username)
         except CoachError:
-            active = False
-        self._seen[username] = (now, active)
-        return active
+            version = None
+        self._seen[username] = (now, version)
+        return version
 
     def set(self, response: Response, username: str) -> None:
         """Sign ``username`` in on ``response``."""

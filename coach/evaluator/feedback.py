@@ -46,6 +46,23 @@ _T: dict[str, dict[str, Any]] = {
             "the company's name": "your company's name",
             "a check that now is a good time": "a check that now is a good time",
             "wording closer to the point": "to say it more plainly, the way the point describes it",
+            "a check that it is the right person": "a check that you reached the right person",
+            "a mention of what the customer sent or asked for": (
+                "a mention of what the customer sent or asked for"
+            ),
+            "a question about what goes wrong or what it costs": (
+                "a question about what goes wrong today or what it costs"
+            ),
+            "a named customer and what changed for them": (
+                "a named customer and what changed for them"
+            ),
+            "the customer's contact details": "the customer's contact details, confirmed",
+            "who else takes part": "who else takes part in the decision",
+            "no promise or pressure": "no promise and no pressure",
+            "that it depends on the customer's case, not a promised number": (
+                "to say it depends on the customer's case instead of promising a number"
+            ),
+            "or": " or ",
         },
     },
     "zh": {
@@ -76,9 +93,31 @@ _T: dict[str, dict[str, Any]] = {
             "the company's name": "说出公司或机构的名称",
             "a check that now is a good time": "确认对方现在是否方便",
             "wording closer to the point": "更明确地做到这一点（参考要点描述）",
+            "a check that it is the right person": "确认接电话的是本人",
+            "a mention of what the customer sent or asked for": "提到客户之前留的信息或咨询",
+            "a question about what goes wrong or what it costs": "问清现在哪里不顺、带来什么损失",
+            "a named customer and what changed for them": "说出一个具体客户和他的变化",
+            "the customer's contact details": "确认客户的联系方式",
+            "who else takes part": "确认还有谁参与决定",
+            "no promise or pressure": "不承诺、不施压",
+            "that it depends on the customer's case, not a promised number": (
+                "说明要看客户的具体情况，而不是承诺一个数字"
+            ),
+            "or": "或",
         },
     },
 }
+
+
+def _gap_name(gap: str, names: dict[str, str]) -> str:
+    """A missing act in the feedback's language; "X or Y" (one part of two kinds) part by part."""
+    if gap in names:
+        return names[gap]
+    if " or " in gap:
+        parts = gap.split(" or ")
+        if all(p in names for p in parts):
+            return names["or"].join(names[p] for p in parts)
+    return gap
 
 
 def _short(text: str, limit: int = 90) -> str:
@@ -122,7 +161,7 @@ def build_feedback(
         if point.status == "missed":
             line = (t["missed_required"] if point.required else t["missed"]).format(what=what)
         elif point.missing_acts:
-            gaps = t["join"].join(t["gap_names"].get(g, g) for g in point.missing_acts)
+            gaps = t["join"].join(_gap_name(g, t["gap_names"]) for g in point.missing_acts)
             line = t["partial"].format(
                 turn=point.turn, quote=_short(point.evidence or ""), gaps=gaps
             )

@@ -25,10 +25,15 @@ from rapidfuzz import fuzz
 from coach.backends.ports import Embedder
 from coach.evaluator.parts import content_terms, missing_parts
 from coach.evaluator.plain_points import (
+    acknowledges_plainly,
     answers_recent_concern,
     asks_call_reason,
+    concrete_time,
+    contact_settled,
+    day_and_time,
     implied_parts,
     is_invitation,
+    is_open_strict,
     is_plain,
     is_small_talk,
     missing_implied,
@@ -46,7 +51,6 @@ from coach.text.acts import (
     is_leading_question,
     is_open_question,
     is_question,
-    time_specificity,
 )
 from coach.text.normalize import compact
 from coach.text.sentences import split_sentences
@@ -95,6 +99,10 @@ class Thresholds:
         return cls()
 
 
+OTHER_QUESTION_MARGIN = 0.01
+"""How much closer a question must be to another question point to be that point's."""
+
+
 @dataclass(frozen=True)
 class ActProfile:
     """What act a key point asks for, inferred from its description and examples."""
@@ -107,6 +115,8 @@ class ActProfile:
     ties_to_customer: bool = False
     acknowledges: bool = False
     allows_negation: bool = False
+    day_and_time: bool = False
+    """A plain point asking for a day *and* a time: both, in the sentence or nearby turns."""
 
     @property
     def specific(self) -> bool:
@@ -114,25 +124,38 @@ class ActProfile:
         return self.open_question or self.concrete_time or self.evidence or self.acknowledges
 
     def missing(
-        self, text: str, unit: Unit, language: str, *, plain: bool = False, strict: bool = True
+        self,
+        text: str,
+        unit: Unit,
+        language: str,
+        *,
+        plain: bool = False,
+        strict: bool = True,
+        context: str = "",
     ) -> list[str]:
         """The required acts that ``text`` (said in ``unit``'s context) does not perform.
 
         ``plain``: the point is a trainer's one-liner, so a worry must be answered and a
         benefit tied to what the customer said in their last few turns, not anywhere before.
         ``strict``: an invitation ("Why don't we look at it together?") is not an open
-        question (it may still propose a next step).
+        question (it may still propose a next step), nor is a yes/no question whose "who" or
+        "什么" only looks open. ``context``: the turns around ``unit``, where the day of a
+        time may have been named.
         """
         gaps: list[str] = []
         if self.open_question and not (
-            is_open_question(text, language) and not (strict and is_invitation(text, language))
+            is_open_strict(text, language) if strict else is_open_question(text, language)
         ):
             gaps.append("open question")
         elif self.question and not (
             is_question(text, language) and not is_leading_question(text, language)
         ):
             gaps.append("question")
-        if self.concrete_time and time_specificity(text, language) != "concrete":
+        if self.concrete_time and not (
+            day_and_time(text, context, language)
+            if self.day_and_time
+            else concrete_time(text, language)
+        ):
             gaps.append("concrete time")
         if self.evidence and not (has_evidence(text, language) or has_number(text, language)):
             gaps.append("figure or customer result")
@@ -148,7 +171,9 @@ class ActProfile:
             else _said_before(text, unit, language)
         ):
             gaps.append("link to what the customer said")
-        if self.acknowledges and not acknowledges(text, language):
+        if self.acknowledges and not (
+            acknowledges_plainly(text, language) if plain else acknowledges(text, language)
+        ):
             gaps.append("acknowledgement")
         return gaps
 
@@ -173,7 +198,11 @@ _TIE_CUES = re.compile(
     r"tie[sd]? (?:it |them |the )?(?:to|back)|link(?:s|ed)? (?:it |them )?to|(?:customer|they|caller)(?:'s)? (?:stated |own )?"
     r"(?:need|pain|problem|situation|words)|what the (?:customer|caller|lead) (?:said|mentioned|told)"
     r"|(?:something|what) the (?:prospect|client|buyer|customer|caller|lead) (?:said|mentioned|told|raised)|"
-    r"针对|结合|客户(?:提到|说的|说过|的需求|的痛点|的情况)|对方(?:提到|说的)"
+    r"针对|结合|客户(?:提到|说的|说过|的需求|的痛点|的情况)|对方(?:提到|说的)|"
+    # "links a benefit of the service to ...", "... something specific the prospect said"
+    r"\b(?:ties?|tied|links?|linked|connects?|connected|relates?|related)\b[^.;]{0,40}?\bto\b|"
+    r"\b(?:prospect|customer|client|caller|lead|buyer|patient|parent)s?\b[^.;]{0,12}?"
+    r"\b(?:said|mentioned|told|described|shared|brought up|voiced)\b"
 )
 
 
@@ -187,7 +216,7 @@ def act_profile(point: KeyPoint, language: str) -> ActProfile:
         else (lambda test: 0.0)
     )
     question_share = share(lambda e: is_question(e, language))
-    time_share = share(lambda e: time_specificity(e, language) == "concrete")
+    time_share = share(lambda e: concrete_time(e, language))
     evidence_share = share(lambda e: has_evidence(e, language) or has_number(e, language))
     open_question = bool(_OPEN_CUES.search(desc))
     # Examples that are mostly questions make the point a question; only the description
@@ -310,7 +339,10 @@ class PointResult:
             "confidence": round(self.score, 3),
             "low_confidence": self.low_confidence,
         }
-        if self.missing_acts and self.status != "hit":
+        if self.status == "partial":
+            # Partial always names what is missing, also when a judge set the status.
+            out["missing"] = self.missing_acts or ["wording closer to the point"]
+        elif self.missing_acts and self.status != "hit":
             out["missing"] = self.missing_acts
         if self.detector_status is not None:
             out["detector"] = self.detector_status
@@ -367,10 +399,28 @@ class KeyPointDetector:
                 best_other[:, k] = np.delete(topic, k, axis=1).max(axis=1)
             topic = topic + thresholds.margin_weight * np.minimum(topic - best_other, 0.0)
         windows = _part_windows(transcript)
+        nearby = _nearby(transcript)
         profiles = [act_profile(p, language) for p in scenario.key_points]
         open_askers = sum(p.open_question for p in profiles)
         time_askers = sum(p.concrete_time for p in profiles)
         keyterms = _question_keyterms(scenario.key_points, language) if self.plain_points else {}
+        # For each point: how close each unit is to the *other* points that ask a question, so
+        # a question that is plainly another point's ("How many miles is it on now?" under
+        # "asks about the car's use") is not taken by a point recognised by its act alone.
+        asking = [
+            profiles[k].concrete_time  # "哪天方便过来？" asks for the appointment's day
+            or bool(p.examples)
+            and sum(is_question(e, language) for e in p.examples) * 2 >= len(p.examples)
+            for k, p in enumerate(scenario.key_points)
+        ]
+        other_question = [
+            (
+                np.max(raw[:, [j for j in range(raw.shape[1]) if j != k and asking[j]]], axis=1)
+                if any(asking[j] for j in range(raw.shape[1]) if j != k)
+                else np.full(raw.shape[0], -1.0)
+            )
+            for k in range(raw.shape[1])
+        ]
         results = [
             self._judge(
                 point,
@@ -380,6 +430,8 @@ class KeyPointDetector:
                 language,
                 thresholds,
                 windows,
+                nearby,
+                other_question[k],
                 distinctive=(profiles[k].open_question and open_askers == 1)
                 or (profiles[k].concrete_time and time_askers == 1),
                 keyterms=keyterms.get(point.id, frozenset()),
@@ -426,6 +478,8 @@ class KeyPointDetector:
         language: str,
         t: Thresholds,
         windows: dict[int, str],
+        nearby: dict[int, tuple[str, str, str]] | None = None,
+        other_question: np.ndarray | None = None,
         distinctive: bool = False,
         keyterms: frozenset[str] = frozenset(),
     ) -> PointResult:
@@ -452,10 +506,17 @@ class KeyPointDetector:
         for i, unit in enumerate(units):
             said = unit.clean
             window = windows.get(unit.turn, unit.text)
+            around, previous_rep, next_customer = (nearby or {}).get(unit.turn, ("", "", ""))
             if not profile.allows_negation and declines(unit.text, language):
                 # Declining the act doesn't perform it; in a whole turn, the other sentences
-                # still count ("预算先不聊，报课是您定还是孩子定？").
-                said = _without_declined(unit.clean, language) if unit.is_turn else ""
+                # still count ("预算先不聊，报课是您定还是孩子定？"), and an answer to a worry may
+                # decline one thing and answer with another ("I can't quote by phone, it
+                # depends on the size").
+                said = (
+                    _without_declined(unit.clean, language)
+                    if unit.is_turn or (plain and profile.answers_concern)
+                    else ""
+                )
                 if not said:
                     continue
             if not profile.allows_negation:
@@ -464,7 +525,9 @@ class KeyPointDetector:
             phrase = max(
                 (_phrase_score(unit.norm, e, language) for e in examples_norm), default=0.0
             )
-            gaps = profile.missing(said, unit, language, plain=plain, strict=self.plain_points)
+            gaps = profile.missing(
+                said, unit, language, plain=plain, strict=self.plain_points, context=around
+            )
             if point.parts:
                 where = (window, unit.previous_customer)
                 if where not in part_gaps:
@@ -477,15 +540,26 @@ class KeyPointDetector:
                 # "I'm with Lakeside."), so the implied parts are looked for in the window.
                 gaps += missing_implied(implied, window if unit.is_turn else said, language)
                 if gaps and not unit.is_turn:
-                    gaps = profile.missing(said, unit, language, plain=True) + missing_implied(
-                        implied, window, language
-                    )
+                    gaps = profile.missing(
+                        said, unit, language, plain=True, context=around
+                    ) + missing_implied(implied, window, language)
+                if (
+                    not gaps
+                    and any(part.id.startswith("contact") for part in implied)
+                    and not contact_settled(said, next_customer, language)
+                ):
+                    # "What's the best email?" / "It's on our website": asked, not confirmed.
+                    gaps = ["the customer's contact details"]
             if plain and "acknowledgement" in gaps and not unit.is_turn:
                 # "Fair question. Honestly the difference is ...": the acknowledgement may be
                 # an earlier sentence of the same turn.
                 at = window.find(unit.text)
-                if at > 0 and acknowledges(window[:at], language):
+                if at > 0 and acknowledges_plainly(window[:at], language):
                     gaps = [g for g in gaps if g != "acknowledgement"]
+            if plain and "acknowledgement" in gaps and acknowledges_plainly(previous_rep, language):
+                # "That's good to hear." / (the customer goes on) / the answer: the rep's turn
+                # just before, right after the worry, acknowledged it.
+                gaps = [g for g in gaps if g != "acknowledgement"]
             if plain and profile.question and is_small_talk(said, language):
                 continue  # "How's your week going?" asks nothing about the point
             low = False
@@ -500,10 +574,27 @@ class KeyPointDetector:
                 # A question using words only this point's description and examples use
                 # ("今年多大了" for "孩子的年龄", "几岁"): about this point however phrased.
                 topic = max(topic, t.topic_hit)
+            if (
+                act_led
+                and not gaps
+                and not implied  # implied parts already check what the question is about
+                and other_question is not None
+                and profile.question
+                and float(other_question[i]) > max(topic, float(raw[i])) + OTHER_QUESTION_MARGIN
+                and is_question(said, language)
+            ):
+                continue  # plainly another point's question
             if act_led and not gaps:
                 # Similarity only breaks ties here; wording far from the point is flagged.
                 closest = max(topic, float(raw[i]))
                 low = closest < t.topic_partial - 2 * t.plain_floor and phrase < t.phrase_partial
+                if (
+                    not implied
+                    and profile.question
+                    and other_question is not None
+                    and float(other_question[i]) > closest - OTHER_QUESTION_MARGIN
+                ):
+                    low = True  # about as close to another point's question: can't tell whose
                 topic = t.topic_hit + max(closest, 0.0) / 100  # rank by closeness, all count
                 reported = closest
             elif point.needed_parts >= 2 and not gaps:
@@ -623,7 +714,13 @@ def _plain_profile(profile: ActProfile, point: KeyPoint) -> ActProfile:
         # An answer to a worry may mention "this month"; only the description asks for a time.
         concrete_time=bool(_TIME_CUES.search(desc))
         or (profile.concrete_time and not profile.answers_concern),
+        day_and_time=bool(_DAY_AND_TIME_CUES.search(desc)),
     )
+
+
+_DAY_AND_TIME_CUES = re.compile(
+    r"\b(?:date|day) and (?:a |the )?time|日期和时间|日期与时间|日期、时间|哪天几点|几号几点|日期和具体时间"
+)
 
 
 _ASK_IN_WORDS = re.compile(r"\bask(?:s|ing)?\b|问")
@@ -675,6 +772,33 @@ def _without_declined(text: str, language: str) -> str:
     """``text`` without its clauses that decline to do something."""
     clauses = re.split(r"(?<=[，,；;。!！?？])\s*|(?<=[A-Za-z]{2}\.)\s+", text)
     return " ".join(c for c in clauses if c and not declines(c, language)).strip()
+
+
+def _nearby(transcript: Transcript) -> dict[int, tuple[str, str, str]]:
+    """For each rep turn: the turns around it, the rep's turn before, the customer's reply.
+
+    The first is where a time's day may have been named (three turns back, two ahead, either
+    speaker); the second is set only when one customer turn separates the two rep turns; the
+    third is the customer's turn right after ("" when the rep speaks next).
+    """
+    turns = transcript.turns
+    out: dict[int, tuple[str, str, str]] = {}
+    for index, turn in enumerate(turns):
+        if not turn.is_rep:
+            continue
+        around = " ".join(
+            t.text for k, t in enumerate(turns[max(0, index - 3) : index + 3]) if k != min(3, index)
+        )
+        previous = (
+            turns[index - 2].text
+            if index >= 2 and turns[index - 2].is_rep and not turns[index - 1].is_rep
+            else ""
+        )
+        reply = (
+            turns[index + 1].text if index + 1 < len(turns) and not turns[index + 1].is_rep else ""
+        )
+        out[index] = (around, previous, reply)
+    return out
 
 
 def _part_windows(transcript: Transcript) -> dict[int, str]:

@@ -20,7 +20,13 @@ from functools import lru_cache
 
 from coach.evaluator.parts import act_present, content_terms
 from coach.scenarios.model import KeyPoint
-from coach.text.acts import acknowledges, has_number, is_question, time_specificity
+from coach.text.acts import (
+    acknowledges,
+    has_number,
+    is_open_question,
+    is_question,
+    time_specificity,
+)
 from coach.text.normalize import HAN, compact
 from coach.text.sentences import split_sentences
 
@@ -328,7 +334,15 @@ _ZH_OTHER_PERSON = re.compile(
     r"[^。！？?!]{0,12}(?:一起|也来|在场|参加|到场|在家|方便)"
 )
 _EN_CONTACT = re.compile(r"\b(?:e ?mail|email address|phone|number|cell|address|wechat)\b")
-_ZH_CONTACT = re.compile(r"微信|手机号|电话|邮箱|地址")
+# 电话 in "接电话", "打个电话" is the call itself, not a number.
+_ZH_CONTACT = re.compile(r"微信|手机号|(?<![接打回个通])电话|邮箱|地址|车牌|怎么称呼|贵姓")
+# "我加您微信把地址发给您", "I'll send the invite to your email": details sent to the customer.
+_ZH_SEND_DETAILS = re.compile(
+    r"加(?:您|你)(?:的)?微信|(?:地址|定位|位置|信息)[^。！？!?]{0,6}发(?:给)?(?:您|你)|发(?:到|给)(?:您|你)(?:的)?(?:手机|微信)"
+)
+_EN_SEND_DETAILS = re.compile(
+    r"\b(?:send|text|email) (?:it|that|this|the [\w-]+(?: [\w-]+)?) (?:over )?to (?:you at|your)\b"
+)
 
 
 def asks_other_person(text: str, language: str) -> bool:
@@ -342,8 +356,14 @@ def asks_other_person(text: str, language: str) -> bool:
 
 
 def confirms_contact(text: str, language: str) -> bool:
-    """True when the rep asks for or checks the customer's email, phone or address."""
+    """True when the rep asks for or checks the customer's email, phone or address.
+
+    Saying where the details will go ("我加您微信把地址发给您") settles them too.
+    """
     pattern = _ZH_CONTACT if language == "zh" else _EN_CONTACT
+    send = _ZH_SEND_DETAILS if language == "zh" else _EN_SEND_DETAILS
+    if send.search(text if language == "zh" else compact(text, "en")):
+        return True
     return any(
         pattern.search(s if language == "zh" else compact(s, "en")) and is_question(s, language)
         for s in split_sentences(text) or [text]
@@ -366,7 +386,7 @@ _OTHER_PERSON_CUE = re.compile(
 )
 _CONTACT_CUE = re.compile(
     r"\b(?:confirms?|asks? for|gets?|checks?) (?:the |their |an? )?(?:e-?mail|phone|number|contact|address)|"
-    r"(?:确认|核对|询问|问).{0,4}(?:微信|手机号|电话|邮箱|地址)"
+    r"(?:确认|核对|询问|问).{0,10}(?:微信|手机号|(?<![接打回个通])电话|邮箱|地址|车牌|称呼)"
 )
 
 
@@ -504,6 +524,24 @@ def states_call_reason(text: str, language: str) -> bool:
     return bool(_EN_CALL_REASON.search(text.lower().replace("\u2019", "'")))
 
 
+_DEPENDS_CUE = re.compile(r"\bdepends?\b|\bdepending on\b|取决于|因人而异|视情况|看情况而定")
+_EN_HEDGE = re.compile(
+    r"\b(?:depends on|depending on|comes down to|varies (?:by|with)|based on your)\b|"
+    r"\b(?:can't|cannot|can not|won't|couldn't) (?:honestly |really )?(?:promise|guarantee|quote|"
+    r"say (?:exactly|for sure)|give you (?:a |an )?(?:real |firm |exact |accurate )?(?:number|price|figure|quote))\b"
+)
+_ZH_HEDGE = re.compile(
+    r"取决于|要看|得看|因人而异|看情况|不好说|说不准|不能(?:保证|打包票|承诺)|没法(?:保证|承诺|说准)"
+)
+
+
+def says_it_depends(text: str, language: str) -> bool:
+    """True when the rep says a result or price depends on the case instead of promising one."""
+    if language == "zh":
+        return bool(_ZH_HEDGE.search(text))
+    return bool(_EN_HEDGE.search(compact(text, "en")))
+
+
 def _act_parts(desc: str) -> list[ImpliedPart]:
     """Parts for acts other than the self-introduction; "X or Y" in the description is one part."""
     found: list[ImpliedPart] = []
@@ -528,6 +566,14 @@ def _act_parts(desc: str) -> list[ImpliedPart]:
                 "problem_question",
                 "a question about what goes wrong or what it costs",
                 asks_about_problem,
+            )
+        )
+    if _DEPENDS_CUE.search(desc) and not _NAME_CUE.search(desc):
+        found.append(
+            ImpliedPart(
+                "depends",
+                "that it depends on the customer's case, not a promised number",
+                says_it_depends,
             )
         )
     if _REFERENCE_CUE.search(desc):
@@ -586,7 +632,8 @@ _EN_CONCERN = re.compile(
     r"what if|what happens if|how long|how much|does it (?:really|actually)|will it|"
     r"i don't know|not convinced|sounds like a lot|don't want|do not want|not comfortable|"
     r"uncomfortable|nightmare|headache|mess|even work|does (?:it|your|that)|can (?:it|your|you)|"
-    r"is (?:it|there)|will (?:it|that|i))\b"
+    r"is (?:it|there)|will (?:it|that|i)|what (?:does|would|will) (?:[\w']+ ){0,4}(?:run|cost)|"
+    r"not looking to|more than (?:what )?(?:we|i) (?:pay|spend)|(?:double|triple) what (?:we|i))\b"
 )
 _ZH_CONCERN = re.compile(
     r"担心|怕|顾虑|疑虑|犹豫|贵|价格|多少钱|预算|便宜|没时间|忙|麻烦|复杂|风险|靠谱|骗|效果|有用吗|"
@@ -643,6 +690,12 @@ def addresses(text: str, concern: str, language: str) -> bool:
         )
     ):
         return True  # "how much is it?" answered with the price
+    if (_ZH_DEPENDS if language == "zh" else _EN_DEPENDS).search(
+        text if language == "zh" else norm
+    ) and (_ZH_QUANTITY if language == "zh" else _EN_QUANTITY).search(
+        concern if language == "zh" else compact(concern, "en")
+    ):
+        return True  # "what does it run?" answered with what the price depends on
     # A next step or a figure alone does not answer the worry; with its words or an
     # acknowledgement and a figure, it does.
     return (shared >= 1 and (reassures or has_number(text, language))) or (
@@ -651,9 +704,13 @@ def addresses(text: str, concern: str, language: str) -> bool:
 
 
 _EN_QUANTITY = re.compile(
-    r"\b(?:how (?:much|long|many|soon)|expensive|pricey|cost|price|afford|budget|months?|weeks?)\b"
+    r"\b(?:how (?:much|long|many|soon)|expensive|pricey|cost|price|afford|budget|months?|weeks?|"
+    r"what (?:does|would|will) (?:[\w']+ ){0,4}run|pay)\b"
 )
 _ZH_QUANTITY = re.compile(r"多少|多久|多长|贵|价格|费用|预算|几个月|几天|多大")
+# "It depends on the square footage": what a figure depends on answers "how much is it?".
+_EN_DEPENDS = re.compile(r"\b(?:depends on|comes down to|based on|varies (?:by|with)|works out)\b")
+_ZH_DEPENDS = re.compile(r"取决于|要看|得看|主要看|根据.{0,8}(?:定|算)|按.{0,6}(?:算|收)")
 _EN_REASSURE = re.compile(
     r"^(?:no|nope|sure)\b|\b(?:yes|yeah|yep|absolutely|definitely|of course|don't worry|no need to worry|"
     r"good news|actually|in fact|the truth is|to be clear|rest assured|not at all|never)\b"
@@ -674,19 +731,21 @@ _EN_REFERENCE = re.compile(
     r"\byou (?:said|mentioned|told me|were saying|brought up|described|noted|asked)\b|"
     r"\b(?:since|because|given (?:that)?|as) (?:you|your)\b|\bfor (?:a team|someone|people) like yours?\b|"
     r"\b(?:going |coming |getting )?back to (?:your|what you)\b|"
-    r"\b(?:on|to|about) your (?:question|concern|worry|point)\b|\byour (?:question|concern|worry) about\b"
+    r"\b(?:on|to|about) your (?:question|concern|worry|point)\b|\byour (?:question|concern|worry) about\b|"
+    # "On the moving question: ...", "As for the price worry, ..."
+    r"\b(?:on|to|about|as for|regarding|back to) the (?:[\w-]+ ){1,2}(?:question|concern|worry|point)\b"
 )
 _ZH_REFERENCE = re.compile(
     r"您(?:刚才|刚刚|之前|前面)?(?:说|提到|讲|聊到|也说|问|担心|顾虑)|像您这种|针对您|结合您|您这种情况|"
-    r"回到(?:您|刚才)|您(?:的|那个)(?:问题|顾虑|担心)"
+    r"回到(?:您|刚才)|您(?:的|那个)(?:问题|顾虑|担心)|(?:至于|关于)[^，。！？]{0,8}(?:问题|顾虑|担心)"
 )
 _EN_BENEFIT = re.compile(
-    r"\b(?:so (?:you|your)|which means|that means|that way|would|will|could|can|lets? (?:you|your)|saves?|"
+    r"\b(?:we|we'd|we'll|we've|we're|our|us|so (?:you|your)|which means|that means|that way|would|will|could|can|lets? (?:you|your)|saves?|"
     r"cut(?:s|ting)?|stops?|free(?:s)? up|help(?:s)?|for you|you(?:'ll| will| would| could| can)|"
     r"no more|no longer|instead of|back)\b"
 )
 _ZH_BENEFIT = re.compile(
-    r"可以|能|就能|帮您|帮你|省|减少|提高|避免|不用|这样|解决|改善|效果|好处|自然|不会|更|看不出|放心|方便"
+    r"可以|能|就能|帮您|帮你|正好|让[^，。]{0,6}(?:给您|给你|帮您|帮你)|省|减少|提高|避免|不用|这样|解决|改善|效果|好处|自然|不会|更|看不出|放心|方便"
 )
 
 
@@ -697,9 +756,17 @@ _GENERIC_TERMS = frozenset(
 
 
 def ties_to_recent(text: str, recent: list[tuple[int, str]], language: str) -> bool:
-    """True when ``text`` presents a benefit linked to what the customer said recently."""
-    benefit = (_ZH_BENEFIT if language == "zh" else _EN_BENEFIT).search(
-        text if language == "zh" else compact(text, "en")
+    """True when ``text`` presents a benefit linked to what the customer said recently.
+
+    A question presents nothing ("should I try you back after lunch?") and a proposed time is
+    a next step: the benefit must be in a sentence that states something else.
+    """
+    pattern = _ZH_BENEFIT if language == "zh" else _EN_BENEFIT
+    benefit = any(
+        pattern.search(s if language == "zh" else compact(s, "en"))
+        and not _asks_outright(s, language)
+        and not concrete_time(s, language)  # "I could come at 12:30": a next step
+        for s in split_sentences(text) or [text]
     )
     if not benefit:
         return False
@@ -711,11 +778,22 @@ def ties_to_recent(text: str, recent: list[tuple[int, str]], language: str) -> b
     return shared >= 2 or (bool(reference) and bool(recent))
 
 
+def _asks_outright(sentence: str, language: str) -> bool:
+    """A question by its ending; in Chinese a quoted "会不会假" inside a statement is not one."""
+    if language != "zh":
+        return is_question(sentence, language)
+    return bool(re.search(r"(?:[?？]|[吗呢嘛][。.!！]*)\s*$", sentence.strip()))
+
+
 _EN_SMALL_TALK = re.compile(
     r"\bhow(?:'s| is| are| was| have)? (?:you|it going|your (?:day|week|weekend|morning)|things|"
-    r"everything|life|the weather|you doing|you been)\b|\bwhat's up\b|\bhow do you do\b"
+    r"everything|life|the weather|you doing|you been)\b|\bwhat's up\b|\bhow do you do\b|"
+    # answering the phone: "SunPath, how can I help?" offers help, it discovers nothing
+    r"\bhow (?:can|may|could) (?:i|we) help\b|\bwhat can (?:i|we) do for you\b"
 )
-_ZH_SMALL_TALK = re.compile(r"你好吗|您好吗|最近怎么样|最近好吗|吃了吗|今天怎么样|天气")
+_ZH_SMALL_TALK = re.compile(
+    r"你好吗|您好吗|最近怎么样|最近好吗|吃了吗|今天怎么样|天气|有什么(?:可以|能|需要)(?:帮|为)(?:您|你)"
+)
 
 
 def is_small_talk(sentence: str, language: str) -> bool:
@@ -735,3 +813,216 @@ def asks_open(sentence: str, language: str) -> bool:
 def asks(sentence: str, language: str) -> bool:
     """A question of either kind that is not an invitation."""
     return is_question(sentence, language) and not is_invitation(sentence, language)
+
+
+# --- open questions, strictly ------------------------------------------------------------------
+
+_EN_YES_NO_LEAD = re.compile(
+    r"^(?:(?:so|and|but|okay|ok|well|now|just|right|sure|great|hi|hello|hey)\s+)*"
+    r"(?:do|does|did|is|are|was|were|am|can|could|would|will|shall|should|have|has|had|may|might|"
+    r"isn't|aren't|don't|doesn't|didn't|won't|wouldn't|can't|couldn't)\b"
+)
+# A wh-word after one of these verbs asks something inside a yes/no frame ("Can I ask what you
+# use today?", "Do you know how many loads ..."); after a noun it is a relative pronoun ("May I
+# speak with the person who handles ...?").
+_EN_EMBEDDED_ASK = re.compile(
+    r"\b(?:ask(?:ing)?|know|tell(?:ing)? (?:me|us)|shar(?:e|ing)|explain(?:ing)?|say(?:ing)?|"
+    r"wonder(?:ing)?|curious|understand|describ(?:e|ing)|walk(?:ing)? me through|mind telling)\s+"
+    r"(?:[\w']+\s+){0,2}?(?:what|how|why|which|where|when|who)\b"
+)
+# "so what I could do is swing by": a statement built around "what", not a question.
+_EN_PSEUDO_CLEFT = re.compile(
+    r"\bwhat (?:i|we|you|they)(?: [\w']+){0,3} (?:is|was)\b|"
+    r"\bwhat (?:i|we)(?:'d| would| could| can| will|'ll)? (?:do|suggest|recommend|propose)\b"
+)
+# "有没有什么异响": 什么 / 哪 inside 有没有 are indefinite ("any"), a yes/no question.
+_ZH_INDEFINITE = re.compile(
+    r"有没有[^，,。？?！!]{0,6}?(?:什么|哪)|是不是[^，,。？?！!]{0,6}?(?:什么|哪)"
+)
+
+
+def is_open_strict(text: str, language: str) -> bool:
+    """An open question, without the yes/no questions a wh-word makes look open.
+
+    Not open: a yes/no question with a relative "who" ("May I speak with the person who
+    handles shipping?"), a statement around "what" ("what I could do is come by"), Chinese
+    "有没有什么…" (什么 meaning "any"), an invitation ("Why don't we look together?").
+    """
+    if not is_open_question(text, language) or is_invitation(text, language):
+        return False
+    if language == "zh":
+        return not (_ZH_INDEFINITE.search(text) and not _ZH_OPEN_PROPER.search(text))
+    raw = _EN_GREETING_LEAD.sub("", text.lower().replace("\u2019", "'"))
+    low = compact(raw, "en")
+    if _EN_PSEUDO_CLEFT.search(low):
+        return False
+    if (
+        not raw.rstrip().endswith("?")
+        and not _EN_TELL_ME.search(low)
+        and not _EN_WH_CLAUSE.search(raw)
+    ):
+        # Unpunctuated: "a platform where you can see your loads" uses "where" after a noun.
+        return False
+    if (
+        _EN_YES_NO_LEAD.match(low)
+        and not _EN_REQUEST_OPEN.match(low)
+        and not _EN_EMBEDDED_ASK.search(low)
+    ):
+        # A later sentence of the same passage may still ask an open question.
+        return any(
+            not _EN_YES_NO_LEAD.match(compact(s, "en")) and is_open_question(s, "en")
+            for s in (split_sentences(text) or [text])[1:]
+        )
+    return True
+
+
+_EN_TELL_ME = re.compile(
+    r"\b(?:tell me|walk me through|talk me through|help me understand|describe|explain)\b"
+)
+_EN_WH_CLAUSE = re.compile(
+    r"(?:^\s*|\b(?:so|and|but|okay|ok|well|um|uh|like|then|now|right|yeah|great|alright|"
+    r"also|curious|wondering)\s+)(?:what|what's|whats|how|how's|hows|why|which|where|when|who)\b|"
+    # after a comma only what / how / why: ", which a lot of our customers love" is relative
+    r"[,;:]\s*(?:what|what's|whats|how|how's|hows|why)\b|"
+    r"\b(?:understand|know|learn|hear|ask|see)(?: a (?:bit|little))?(?: more)? "
+    r"(?:what|how|why|which|where|when|who)\b"
+)
+_EN_GREETING_LEAD = re.compile(
+    r"^\s*(?:hi|hello|hey|good (?:morning|afternoon|evening)|morning|afternoon)\b[^,.!?]{0,24}[,.!]\s*"
+)
+_EN_REQUEST_OPEN = re.compile(
+    r"^(?:(?:so|and|but|okay|ok|well|now|just|right|sure|great)\s+)*"
+    r"(?:could|can|would|will) you (?:please )?(?:tell|walk|talk|describe|explain|share|help|say)\b"
+)
+
+
+_ZH_OPEN_PROPER = re.compile(r"怎么|怎样|如何|为什么|为啥|多少|多久|多长|说说|聊聊|讲讲|谈谈")
+
+
+# --- a concrete day and time --------------------------------------------------------------------
+
+# "低一点", "有一点": 一点 meaning "a little", not one o'clock ("下午一点" is a time).
+_ZH_LITTLE = re.compile(
+    r"(?<![午上晨天日号])(?:一点儿?|点儿)(?![半钟\d一二三四五六七八九十]|[:：])"
+)
+_EN_SPECIFIC_DAY = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu|thurs|fri|"
+    r"tomorrow|today|tonight|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? "
+    r"\d{1,2}(?:st|nd|rd|th)?|the \d{1,2}(?:st|nd|rd|th)|\d{1,2}(?:st|nd|rd|th) of|\d{1,2}/\d{1,2})\b"
+)
+_ZH_SPECIFIC_DAY = re.compile(
+    r"今天|明天|后天|今晚|明晚|周[一二三四五六日天](?!末)|星期[一二三四五六日天]|礼拜[一二三四五六日天]|"
+    r"[一二三四五六七八九十\d]+[号日](?!子)|[一二三四五六七八九十\d]+月[一二三四五六七八九十\d]+"
+)
+# "Whenever suits you", "下周你有空就过来": the time is left open.
+_EN_OPEN_TIME = re.compile(
+    r"\b(?:whenever|any ?time|sometime|some time|when(?:ever)? (?:you're|you are) free|"
+    r"when it suits)\b"
+)
+_ZH_OPEN_TIME = re.compile(
+    r"有空(?:就|的话|再|了)|有时间(?:就|的话|再|了)|方便的时候|随时|什么时候都"
+)
+
+
+# "around four percent", "by two years": a quantity after at / around / by, not a clock time.
+_EN_QUANTITY_NOT_CLOCK = re.compile(
+    r"\b(?:at|around|by) (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"(?= (?:percent|per ?cent|%|years?|months?|weeks?|days?|hours?|minutes?|times|people|loads|"
+    r"trucks|dollars|bucks|grand|thousand|hundred|million|more|less|fewer|of)\b)"
+)
+
+
+def _without_little(text: str, language: str) -> str:
+    if language == "zh":
+        return _ZH_LITTLE.sub("", text)
+    return _EN_QUANTITY_NOT_CLOCK.sub(" ", text.lower())
+
+
+def concrete_time(text: str, language: str) -> bool:
+    """True when ``text`` names a clock time (Chinese "一点" meaning "a little" is not one)."""
+    return time_specificity(_without_little(text, language), language) == "concrete"
+
+
+def day_and_time(text: str, context: str, language: str) -> bool:
+    """A clock time in ``text`` and a specific day in it or in the nearby turns (``context``).
+
+    The day and the time may come in different turns ("Saturday or Sunday?" / "Sunday
+    afternoon." / "Sunday at 2:30 then?"); a time left to the customer ("有空就过来",
+    "whenever suits you") or a week without a day is not concrete.
+    """
+    if not concrete_time(text, language):
+        return False
+    zh = language == "zh"
+    low = text if zh else text.lower()
+    if (_ZH_OPEN_TIME if zh else _EN_OPEN_TIME).search(low):
+        return False
+    day = _ZH_SPECIFIC_DAY if zh else _EN_SPECIFIC_DAY
+    return bool(day.search(low) or day.search(context if zh else context.lower()))
+
+
+# --- plain acknowledgements --------------------------------------------------------------------
+
+_EN_PLAIN_ACK = re.compile(
+    r"\b(?:(?:that's|thats|that is) good to hear|glad to hear (?:it|that)|good to know|i bet|"
+    r"you're right|youre right|that's true|thats true|true enough|understood|fair enough|"
+    r"no doubt|of course)\b"
+)
+_ZH_PLAIN_ACK = re.compile(r"可以理解|没错|是这样的|挺好的|这个我懂|很正常|那挺好|是，|对，")
+
+
+def acknowledges_plainly(text: str, language: str) -> bool:
+    """:func:`acknowledges`, plus the plainer ways a rep takes in what the customer said.
+
+    "That's good to hear." after "we're happy with our provider", "没错，…": not empathy
+    words, but they take the point in before answering it.
+    """
+    if acknowledges(text, language):
+        return True
+    if language == "zh":
+        return bool(_ZH_PLAIN_ACK.search(text))
+    return bool(_EN_PLAIN_ACK.search(text.lower().replace("\u2019", "'")))
+
+
+# --- contact details settled ------------------------------------------------------------------
+
+_EN_CONTACT_VALUE = re.compile(
+    r"@|\bdot (?:com|net|org|co)\b|\.(?:com|net|org)\b|\d{3}|"
+    r"\b\d+ [a-z]+ (?:street|st|road|rd|avenue|ave|drive|dr|lane|ln|way|blvd|boulevard)\b|"
+    r"\b(?:same|this|that) (?:number|email|address)\b"
+)
+_EN_CONFIRMS = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup|correct|right|that's (?:right|it|correct|the one)|sure|perfect|exactly|"
+    r"use|send it|just use|go with)\b|"
+    r"(?:\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b[\s,-]*){3,}|"
+    r"\b[a-z]+ at [a-z]+(?: dot [a-z]+)?\b"
+)
+_EN_WH_NEAR_START = re.compile(r"^\W*(?:[\w']+\s+){0,3}(?:what|whats|what's|which|where)\b")
+_ZH_CONTACT_VALUE = re.compile(
+    r"\d{3}|[零一二三四五六七八九幺]{3}|@|这个(?:手机号|号码|电话|微信)|尾号|同一个号"
+)
+_ZH_CONFIRMS = re.compile(
+    r"^\W*(?:对|是的|是|没错|嗯|好|可以|就这个|就用|就打|就是|行|发这个|加这个)"
+)
+
+
+def contact_settled(rep_text: str, reply: str, language: str) -> bool:
+    """True when the customer's details are established, not only asked for.
+
+    The rep reads them back or names them ("还是这个手机号对吧？", "that's 4410 Garland
+    Road?"), or says where they will be sent, or asks and the customer's ``reply`` gives them or
+    agrees. "What's the best email?" answered "It's on our website" settles nothing.
+    """
+    zh = language == "zh"
+    text = rep_text if zh else compact(rep_text, "en")
+    if (_ZH_CONTACT_VALUE if zh else _EN_CONTACT_VALUE).search(text if zh else rep_text.lower()):
+        return True
+    if not any(
+        _asks_outright(s, language) or (not zh and _EN_WH_NEAR_START.search(s.lower()))
+        for s in split_sentences(rep_text) or [rep_text]
+    ):
+        return True  # a statement: "I'll send the invite to your email"
+    answer = reply if zh else reply.lower().replace("\u2019", "'")
+    return bool(
+        (_ZH_CONTACT_VALUE if zh else _EN_CONTACT_VALUE).search(answer)
+        or (_ZH_CONFIRMS if zh else _EN_CONFIRMS).search(answer)
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import secrets
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -39,6 +40,50 @@ from coach.store.repositories.users import DuplicateError
 
 class LoginError(CoachError):
     """Wrong username or password, a disabled account, or a demo account outside dev mode."""
+
+
+E = TypeVar("E", bound=Exception)
+
+
+def bilingual(kind: type[E], en: str, zh: str) -> E:
+    """A ``kind`` error that says ``en`` and ``zh``.
+
+    Both are in ``str()`` (the CLI), and one each in ``messages``, which the pages pick from
+    (``ui.i18n.Translator.detail``), as for :class:`coach.accounts.AccountError`.
+    """
+    error = kind(f"{en} / {zh}")
+    error.messages = {"en": en, "zh": zh}  # type: ignore[attr-defined]
+    return error
+
+
+_session_changes = [0]
+"""Bumped after a password reset or (de)activation commits: cookie checkers drop their cache."""
+
+
+def sessions_changed() -> int:
+    """How many sign-in changes (password resets, activations) this process has committed.
+
+    :class:`coach.api.auth.SessionCookies` caches who is active for a few seconds; when this
+    number moves it forgets, so a change made in this process takes effect on the next request.
+    """
+    return _session_changes[0]
+
+
+def _changed() -> None:
+    _session_changes[0] += 1
+
+
+def session_version(runtime: Runtime, *, username: str) -> int | None:
+    """The session version of an active account (signed into its cookies), else None.
+
+    None for a missing or disabled account and for a demo account outside dev mode. A
+    password reset bumps the version, so cookies signed before it stop working.
+    """
+    with runtime.transaction() as session:
+        row = users_repo.get_user_by_username(session=session, username=username)
+        if row is None or not row.is_active or (row.is_demo and not runtime.settings.is_dev):
+            return None
+        return int(row.session_version or 0)
 
 
 def user_record(row: UserRow) -> UserRecord:
@@ -100,7 +145,9 @@ def add_user(
         )
         check_password_strength(password, username=name)
         if users_repo.get_user_by_username(session=session, username=name) is not None:
-            raise DuplicateError(f"the username {name!r} is taken / 用户名 {name!r} 已被使用")
+            raise bilingual(
+                DuplicateError, f"the username {name!r} is taken", f"用户名 {name!r} 已被使用"
+            )
         team_row = (
             users_repo.get_or_create_team(session=session, name=team_name) if team_name else None
         )
@@ -197,16 +244,21 @@ def _keep_an_admin(session: Session, row: UserRow, *, role: Role, active: bool) 
         if other.is_active and other.id != row.id
     ]
     if not others:
-        raise LastAdminError(
-            f"{row.username} is the last active admin: make another user admin first / "
-            f"{row.username} 是最后一个有效的管理员：请先将其他用户设为管理员"
+        raise bilingual(
+            LastAdminError,
+            f"{row.username} is the last active admin: make another user admin first",
+            f"{row.username} 是最后一个有效的管理员：请先将其他用户设为管理员",
         )
 
 
 def _user_row(session: Session, username: str) -> UserRow:
     row = users_repo.get_user_by_username(session=session, username=username.strip())
     if row is None:
-        raise NotFoundError(f"no user {username!r} (see `coach users list`)")
+        raise bilingual(
+            NotFoundError,
+            f"no user {username!r} (see `coach users list`)",
+            f"没有名为 {username!r} 的用户（见 `coach users list`）",
+        )
     return row
 
 
@@ -230,7 +282,9 @@ def set_active(runtime: Runtime, *, actor: str, username: str, active: bool) -> 
         row = _user_row(session, username)
         _keep_an_admin(session, row, role=Role(row.role), active=active)
         users_repo.set_active(session=session, user_id=row.id, active=active)
-        return user_record(row)
+        record = user_record(row)
+    _changed()
+    return record
 
 
 # -- the admin pages: passwords, teams -------------------------------------------------------
@@ -278,7 +332,9 @@ def _team_name(name: str) -> str:
 def _team_row(session: Session, name: str) -> TeamRow:
     row = users_repo.get_team_by_name(session=session, name=name.strip())
     if row is None:
-        raise NotFoundError(f"no team {name!r} (see `coach teams list`) / 没有名为 {name!r} 的团队")
+        raise bilingual(
+            NotFoundError, f"no team {name!r} (see `coach teams list`)", f"没有名为 {name!r} 的团队"
+        )
     return row
 
 
@@ -299,7 +355,10 @@ def reset_password(
     """Set a user's password (admins only): the one given, or a generated one returned once.
 
     The given password goes through the same policy as a new user's; only its argon2 hash
-    is stored.
+    is stored. The user's open sessions end: the session version signed into their cookies
+    (web pages, voice socket and the API by cookie) moves on, so old cookies are refused on
+    the next request. Their API tokens stay valid (integrations are not a login; the user or
+    an admin revokes them with ``coach tokens revoke``).
     """
     runtime.require_initialised()
     with runtime.transaction() as session:
@@ -311,7 +370,11 @@ def reset_password(
         users_repo.set_password_hash(
             session=session, user_id=row.id, password_hash=hash_password(secret)
         )
-        return PasswordReset(user=user_record(row), generated=generated)
+        row.session_version = int(row.session_version or 0) + 1
+        session.flush()
+        reset = PasswordReset(user=user_record(row), generated=generated)
+    _changed()
+    return reset
 
 
 def set_team(runtime: Runtime, *, actor: str, username: str, team: str | None) -> UserRecord:
@@ -337,7 +400,9 @@ def list_teams(runtime: Runtime, *, actor: str) -> list[TeamRecord]:
 
 def _refuse_taken_team(session: Session, name: str) -> None:
     if users_repo.get_team_by_name(session=session, name=name) is not None:
-        raise DuplicateError(f"a team named {name!r} already exists / 已有名为 {name!r} 的团队")
+        raise bilingual(
+            DuplicateError, f"a team named {name!r} already exists", f"已有名为 {name!r} 的团队"
+        )
 
 
 def add_team(runtime: Runtime, *, actor: str, name: str, description: str = "") -> TeamRecord:

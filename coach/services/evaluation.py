@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from coach.accounts import Role
 from coach.backends.ports import Embedder
 from coach.content.catalog import load_catalog
 from coach.errors import CoachError, ContentError, NotFoundError
@@ -14,13 +17,15 @@ from coach.evaluator import Evaluator, Mode
 from coach.evaluator.feedback import ClipLookup
 from coach.evaluator.llm_judge import LLMJudge
 from coach.scenarios.model import Scenario
+from coach.services.actors import act
 from coach.services.llm import chat_model
 from coach.services.runtime import Runtime
 from coach.settings import Settings
 from coach.store.db import is_migrated
 from coach.store.repositories import clips as clips_repo
 from coach.store.repositories import content as content_repo
-from coach.transcripts import REP, Transcript, check_scorable, load_transcript
+from coach.store.repositories import users as users_repo
+from coach.transcripts import REP, Transcript, Turn, check_scorable, load_transcript
 
 
 @lru_cache(maxsize=1)
@@ -179,47 +184,157 @@ def evaluate_folder(
     if not files:
         raise NotFoundError(f"{directory}: no transcripts (*.json, *.txt) in this folder")
     scenario_model = resolve_scenario(scenario, runtime)
-    evaluator = Evaluator(embedder or cached_embedder(runtime))
+
+    def load(path: Path) -> Callable[[], Transcript]:
+        return lambda: load_transcript(path, rep=rep)
+
+    result = score_many(
+        Evaluator(embedder or cached_embedder(runtime)),
+        scenario_model,
+        [({"file": path.name}, str(path), load(path)) for path in files],
+        mode=mode,
+        rep=rep,
+        force_language=force_language,
+    )
+    result["summary"]["files"] = len(files)
+    return result
+
+
+Loader = Callable[[], Transcript]
+"""Reads one call's transcript (raising :class:`CoachError` when it cannot)."""
+
+
+def score_many(
+    evaluator: Evaluator,
+    scenario: Scenario,
+    items: Sequence[tuple[dict[str, Any], str, Loader]],
+    *,
+    mode: Mode = "freeform",
+    rep: str | None = None,
+    force_language: bool = False,
+) -> dict[str, Any]:
+    """Score calls in bulk: each call's scorecard, each key point's rates, the throughput.
+
+    ``items`` are (what names the call in the result, its source for messages, its loader).
+    A call that cannot be scored is reported with its error and the others still are.
+    """
     calls: list[dict[str, Any]] = []
     started = time.perf_counter()
-    for path in files:
+    for label, source, loader in items:
         try:
-            transcript = load_transcript(path, rep=rep)
+            transcript = loader()
             check_scorable(
                 transcript,
-                source=str(path),
-                language=scenario_model.language,
+                source=source,
+                language=scenario.language,
                 rep=rep,
                 force_language=force_language,
             )
-            result = evaluator.evaluate(scenario_model, transcript, mode=mode)
+            result = evaluator.evaluate(scenario, transcript, mode=mode)
         except (CoachError, ValueError) as error:
-            calls.append({"file": path.name, "error": str(error)})
+            calls.append({**label, "error": str(error)})
             continue
-        calls.append({"file": path.name, **result})
+        calls.append({**label, **result})
     seconds = time.perf_counter() - started
     scored = [c for c in calls if "error" not in c]
-    points: dict[str, dict[str, int]] = {}
+    points: dict[str, dict[str, int]] = {
+        point.id: {"hit": 0, "partial": 0, "missed": 0} for point in scenario.key_points
+    }
     for call in scored:
         for point in call["key_points"]:
             counts = points.setdefault(point["id"], {"hit": 0, "partial": 0, "missed": 0})
             counts[point["status"]] += 1
     return {
-        "scenario": scenario_model.id,
-        "language": scenario_model.language,
+        "scenario": scenario.id,
+        "language": scenario.language,
         "calls": calls,
         "summary": {
-            "files": len(files),
+            "total": len(items),
             "scored": len(scored),
             "failed": len(calls) - len(scored),
             "mean_score": round(sum(c["score"] for c in scored) / len(scored), 1)
             if scored
             else None,
             "key_points": {
-                pid: {**counts, "hit_rate": round(counts["hit"] / len(scored), 3)}
+                pid: {
+                    **counts,
+                    "hit_rate": round(counts["hit"] / len(scored), 3) if scored else 0.0,
+                    "mention_rate": round((counts["hit"] + counts["partial"]) / len(scored), 3)
+                    if scored
+                    else 0.0,
+                }
                 for pid, counts in points.items()
             },
             "seconds": round(seconds, 3),
             "calls_per_second": round(len(scored) / seconds, 2) if seconds > 0 else None,
         },
     }
+
+
+def _aware(moment: datetime) -> datetime:
+    """``moment`` with a time zone (a naive one, as SQLite returns them, is UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _since(value: date | datetime | None) -> datetime | None:
+    """The start of ``value`` (a day, or a moment) as an aware UTC datetime."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, datetime.min.time())
+    return _aware(value)
+
+
+def evaluate_library_calls(
+    runtime: Runtime,
+    *,
+    actor: str,
+    scenario: str,
+    since: date | datetime | None = None,
+    limit: int | None = None,
+    mode: Mode = "freeform",
+    embedder: Embedder | None = None,
+) -> dict[str, Any]:
+    """Score the clip library's imported calls against a scenario's SOP, in bulk.
+
+    Trainers and admins score every imported call; managers the calls imported by a member
+    of their team (calls carry no team of their own); reps are refused. Only calls in the
+    scenario's language, dated on or after ``since`` (newest first, at most ``limit``),
+    are scored. The result is :func:`score_many`'s, each call named by id, title and date.
+    """
+    runtime.require_initialised()
+    with runtime.transaction() as session:
+        who = act(session, actor, "scores.read_team")
+        scenario_model = content_repo.get_scenario(session=session, scenario_id=scenario)
+        rows = clips_repo.list_calls(session=session, language=scenario_model.language)
+        start = _since(since)
+        if start is not None:
+            rows = [r for r in rows if _aware(r.created_at) >= start]
+        if who.role == Role.MANAGER:
+            members = (
+                {u.id for u in users_repo.list_users(session=session, team_id=who.team_id)}
+                if who.team_id is not None
+                else set()
+            )
+            rows = [r for r in rows if r.imported_by in members]
+        if limit is not None:
+            rows = rows[:limit]
+        found = [
+            (
+                {"call_id": r.id, "title": r.title, "date": r.created_at.isoformat()},
+                f"call {r.id} ({r.title})",
+                [dict(turn) for turn in r.turns],
+            )
+            for r in rows
+        ]
+    language = scenario_model.language
+
+    def load(turns: list[dict[str, Any]]) -> Loader:
+        return lambda: Transcript(language=language, turns=[Turn(**t) for t in turns])
+
+    return score_many(
+        Evaluator(embedder or cached_embedder(runtime)),
+        scenario_model,
+        [(label, source, load(turns)) for label, source, turns in found],
+        mode=mode,
+    )

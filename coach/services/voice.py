@@ -69,6 +69,7 @@ import numpy as np
 
 from coach.backends.ports import FloatArray, Segment, Transcriber, Transcription
 from coach.errors import CoachError, NotFoundError, PermissionDenied
+from coach.services.voice_lines import LINE_KEY, LINES, StoredReply, line_id, stored_replies
 from coach.services.voice_work import CALLS, live_pool, run_ahead, run_live, run_record
 from coach.settings import Settings
 from coach.speech.audio import SAMPLE_RATE, to_pcm16, write_wav
@@ -343,6 +344,8 @@ class _Turn:
         self.transcribe = transcribe
         self.pool = pool
         self.commit = int(commit_s * SAMPLE_RATE)
+        self.line: str | None = None
+        """The page's id of the rep line this turn is (``voice_lines``), when it gave one."""
         self.pieces: list[FloatArray] = []
         self.length = 0
         self.start_sample = start_sample
@@ -467,6 +470,7 @@ class _Heard:
     ending: str | None
     pause_s: float
     finished_at: float
+    line: str | None = None
 
 
 ZH_FIRST_MAX = 8
@@ -702,6 +706,10 @@ class VoiceCall:
         self._draining = False
         self.ended = False
         self._first_piece: dict[str, Any] = {}
+        self._line_id: str | None = None  # the page's id for the next rep line (or this one)
+        self._answered: dict[str, StoredReply] = {}  # this session's lines already stored
+        self.replayed = 0
+        """Lines sent again (same id) and answered from what was stored, nothing new stored."""
         self.marks: list[dict[str, Any]] = []
         """Per turn: audio end of speech and wall-clock moments (benchmarks read them)."""
 
@@ -722,6 +730,9 @@ class VoiceCall:
         self.language = "zh" if profile.language == "zh" else "en"
         view = await run_live(self._view)
         self._clock_offset_s = _call_age_s(view)
+        # The lines stored before this connection (an earlier one, or another process):
+        # a line the page sends again after a reconnect is answered from them.
+        self._answered = stored_replies(view)
         await self._put(
             {
                 "type": "ready",
@@ -767,7 +778,7 @@ class VoiceCall:
             await self._handle(item)
 
     async def control(self, message: dict[str, Any]) -> None:
-        """A JSON message from the page: ``ptt``, ``mute``, ``barge_in`` or ``end``."""
+        """A JSON message from the page: ``ptt``, ``mute``, ``line``, ``barge_in`` or ``end``."""
         kind = message.get("type")
         loop = asyncio.get_running_loop()
         if kind == "ptt":
@@ -778,6 +789,13 @@ class VoiceCall:
             heard = await loop.run_in_executor(self._frames, self._mute, bool(message.get("muted")))
             for item in heard:
                 await self._handle(item)
+        elif kind == "line":
+            line = line_id(message.get("id"))
+            if line is None:
+                await self._error("server_error", "a line id is 1-64 letters, digits, _ . : -")
+                return
+            # In the frame worker, so it falls between the frames sent before and after it.
+            await loop.run_in_executor(self._frames, self._set_line, line)
         elif kind == "barge_in":
             if self._speaking_reply is not None:
                 self._cancelled.add(self._speaking_reply)
@@ -906,7 +924,21 @@ class VoiceCall:
             transcribe, self._stt, max(0, start), self.endpointing.commit_s[code], self.language
         )
         turn.clock_s = self._clock_s(max(0, start))
+        # The line id the page sent ahead of this turn is this turn's; the next needs another.
+        turn.line, self._line_id = self._line_id, None
         return turn
+
+    def _set_line(self, line: str) -> None:
+        """The page's id for its next rep line, or for the one being heard if it has none.
+
+        The page sends a new id as soon as a turn starts (``hearing``); if the rep had
+        already started the next line, that turn is the one the id names.
+        """
+        turn = self._turn
+        if turn is not None and turn.line is None:
+            turn.line = line
+        else:
+            self._line_id = line
 
     def _transcribe_stretch(self, audio: FloatArray, before: str = "") -> Transcription | None:
         """One stretch of a turn, greedy and without word times (only its text is used).
@@ -987,6 +1019,7 @@ class VoiceCall:
             ending=ending,
             pause_s=round(pause, 3),
             finished_at=time.perf_counter(),
+            line=turn.line,
         )
 
     def _ptt(self, down: bool) -> list[Any]:
@@ -1037,78 +1070,141 @@ class VoiceCall:
                 heard.turn.close()
                 return
             await self._put({"type": "state", "state": "thinking"})
+            line = heard.line
+            if line is None:
+                await self._answer(heard)
+                return
+            # A line with an id is stored at most once (``voice_lines``): already stored (by
+            # an earlier connection, or before a restart), or being stored by a connection of
+            # this process that is closing, it is answered with what was stored for it.
+            known = self._answered.get(line)
+            future: asyncio.Future[StoredReply | None] | None = None
+            while known is None:
+                owner, future = LINES.claim(self.session_id, line)
+                if owner:
+                    break
+                known = await future  # None: it failed there; claim it again, answer it here
+            if known is not None:
+                heard.turn.close()
+                await self._replay(known)
+                return
+            assert future is not None
+            claimed = future
+
+            def stored(reply: StoredReply) -> None:
+                self._answered[line] = reply
+                LINES.settle(self.session_id, line, claimed, reply)
+
             try:
-                transcript, audio = await run_live(self._transcript, heard.turn)
-            except NoSpeechError as exc:
-                await self._error("no_speech", str(exc))
-                await self._put({"type": "state", "state": "listening"})
-                return
-            except Exception as exc:
-                log.exception("live transcription failed in session %s", self.session_id)
-                await self._error("stt_failed", f"the speech recogniser failed: {exc}")
-                await self._put({"type": "state", "state": "listening"})
-                return
-            heard_at = time.perf_counter()
-            path = await run_live(self._keep_audio, audio)
-            meta = {
-                "source": "voice",
-                "wiring": self.wiring,
-                "heard_fast": transcript.text,
-                "end_of_turn": heard.ending or "pause",
-                "pause_s": heard.pause_s,
-                "parts": len(heard.turn.finished()),
-                "jobs": heard.turn.jobs,
-            }
-            try:
-                result = await run_live(
-                    self.practice.take_turn,
-                    self.session_id,
-                    actor=self.actor,
-                    text=transcript.text,
-                    audio_path_to_keep=str(path) if path is not None else None,
-                    start=heard.start_s,
-                    end=heard.end_s,
-                    meta=meta,
-                )
-            except Exception as exc:
-                await self._refused(exc)
-                return
-            answered_at = time.perf_counter()
-            await self._put({"type": "heard", "text": result.rep_text, "turn": result.turn_index})
-            customer: dict[str, Any] = {"type": "customer", "text": result.customer or ""}
-            for key in ("notice", "hint", "prompt", "marks", "ended_by"):
-                value = getattr(result, key, None)
-                if value:
-                    customer[key] = value
-            if result.turn_index is not None and result.customer:
-                customer["turn"] = result.turn_index + 1
-            await self._put(customer)
-            mark = {
-                "speech_end_audio_s": heard.end_s,
-                "decided_pause_s": heard.pause_s,
-                "transcribed_s": round(heard_at - heard.finished_at, 3),
-                "answered_s": round(answered_at - heard.finished_at, 3),
-            }
-            self.marks.append(mark)
-            if result.customer:
-                first = await self._speak_reply(result.customer, turn=result.turn_index)
-                if first is not None:
-                    # From the end of speech: the pause waited for, then the work after it.
-                    mark["first_audio_s"] = round(first - heard.finished_at, 3)
-                    mark["latency_s"] = round(heard.pause_s + first - heard.finished_at, 3)
-                    mark.update(self._first_piece)
-            else:
-                await self._put({"type": "reply_done", "reply": None, "turn": result.turn_index})
-            await self._put({"type": "timing", "turn": result.turn_index, **mark})
-            if self.revise_enabled and self.wiring == "live" and result.turn_index is not None:
-                self._revise(audio, transcript.text, result.turn_index)
-            if result.ended_by:
-                self.ended = True
-                await self._put({"type": "ended", "ended_by": result.ended_by})
-                await self._put({"type": "state", "state": "ended"})
-                return
-            self._prefetch_next()
+                await self._answer(heard, line=line, on_stored=stored)
+            finally:
+                if not claimed.done():
+                    # Not stored (no speech, a failure): it may be sent and answered again.
+                    LINES.settle(self.session_id, line, claimed, None)
+
+    async def _replay(self, known: StoredReply) -> None:
+        """Answer a line sent again with the turns stored for it; nothing new is stored."""
+        self.replayed += 1
+        await self._put(known.heard_event())
+        if known.customer:
+            await self._put(known.customer_event())
+            await self._speak_reply(known.customer, turn=known.rep_turn)
+        else:
+            await self._put({"type": "reply_done", "reply": None, "turn": known.rep_turn})
+        if known.ended_by:
+            self.ended = True
+            await self._put({"type": "ended", "ended_by": known.ended_by})
+            await self._put({"type": "state", "state": "ended"})
+            return
+        await self._put({"type": "state", "state": "listening"})
+
+    async def _answer(
+        self,
+        heard: _Heard,
+        *,
+        line: str | None = None,
+        on_stored: Callable[[StoredReply], None] | None = None,
+    ) -> None:
+        """Transcribe the turn, store it, speak the customer's answer (``_replying`` held)."""
+        try:
+            transcript, audio = await run_live(self._transcript, heard.turn)
+        except NoSpeechError as exc:
+            await self._error("no_speech", str(exc), line=line)
             await self._put({"type": "state", "state": "listening"})
+            return
+        except Exception as exc:
+            log.exception("live transcription failed in session %s", self.session_id)
+            await self._error("stt_failed", f"the speech recogniser failed: {exc}", line=line)
+            await self._put({"type": "state", "state": "listening"})
+            return
+        heard_at = time.perf_counter()
+        path = await run_live(self._keep_audio, audio)
+        meta: dict[str, Any] = {
+            "source": "voice",
+            "wiring": self.wiring,
+            "heard_fast": transcript.text,
+            "end_of_turn": heard.ending or "pause",
+            "pause_s": heard.pause_s,
+            "parts": len(heard.turn.finished()),
+            "jobs": heard.turn.jobs,
+        }
+        if line is not None:
+            meta[LINE_KEY] = line
+        try:
+            result = await run_live(
+                self.practice.take_turn,
+                self.session_id,
+                actor=self.actor,
+                text=transcript.text,
+                audio_path_to_keep=str(path) if path is not None else None,
+                start=heard.start_s,
+                end=heard.end_s,
+                meta=meta,
+            )
+        except Exception as exc:
+            await self._refused(exc, line=line)
+            return
+        answered_at = time.perf_counter()
+        if line is not None and on_stored is not None:
+            on_stored(StoredReply.of_result(line, result))
+        said: dict[str, Any] = {"type": "heard", "text": result.rep_text, "turn": result.turn_index}
+        if line is not None:
+            said["line"] = line
+        await self._put(said)
+        customer: dict[str, Any] = {"type": "customer", "text": result.customer or ""}
+        for key in ("notice", "hint", "prompt", "marks", "ended_by"):
+            value = getattr(result, key, None)
+            if value:
+                customer[key] = value
+        if result.turn_index is not None and result.customer:
+            customer["turn"] = result.turn_index + 1
+        await self._put(customer)
+        mark = {
+            "speech_end_audio_s": heard.end_s,
+            "decided_pause_s": heard.pause_s,
+            "transcribed_s": round(heard_at - heard.finished_at, 3),
+            "answered_s": round(answered_at - heard.finished_at, 3),
+        }
+        self.marks.append(mark)
+        if result.customer:
+            first = await self._speak_reply(result.customer, turn=result.turn_index)
+            if first is not None:
+                # From the end of speech: the pause waited for, then the work after it.
+                mark["first_audio_s"] = round(first - heard.finished_at, 3)
+                mark["latency_s"] = round(heard.pause_s + first - heard.finished_at, 3)
+                mark.update(self._first_piece)
+        else:
+            await self._put({"type": "reply_done", "reply": None, "turn": result.turn_index})
+        await self._put({"type": "timing", "turn": result.turn_index, **mark})
+        if self.revise_enabled and self.wiring == "live" and result.turn_index is not None:
+            self._revise(audio, transcript.text, result.turn_index)
+        if result.ended_by:
+            self.ended = True
+            await self._put({"type": "ended", "ended_by": result.ended_by})
+            await self._put({"type": "state", "state": "ended"})
+            return
+        self._prefetch_next()
+        await self._put({"type": "state", "state": "listening"})
 
     def _transcript(self, turn: _Turn) -> tuple[Transcription, FloatArray]:
         audio = turn.audio()
@@ -1304,6 +1400,8 @@ class VoiceCall:
             except Exception:
                 log.warning("could not store the revised transcript", exc_info=True)
                 return
+            if loop is not None and not loop.is_closed():
+                loop.call_soon_threadsafe(self._line_revised, turn_index, text)
             if loop is not None and not self._closed:
                 event = {"type": "revised", "text": text, "turn": turn_index}
                 loop.call_soon_threadsafe(self._events.put_nowait, event)
@@ -1313,6 +1411,12 @@ class VoiceCall:
         self._revise_queue.append((work, future))
         if self._reviser is None or self._reviser.done():
             self._reviser = asyncio.ensure_future(self._revise_loop())
+
+    def _line_revised(self, turn_index: int, text: str) -> None:
+        """A line sent again after its second pass is answered with the revised text."""
+        for line, reply in list(self._answered.items()):
+            if reply.rep_turn == turn_index:
+                self._answered[line] = replace(reply, rep_text=text)
 
     def _quiet_now(self) -> bool:
         """Nobody is talking and no reply is being made: background work may run."""
@@ -1429,25 +1533,28 @@ class VoiceCall:
             await self._put(event)
             await self._put({"type": "state", "state": "ended"})
 
-    async def _refused(self, exc: BaseException) -> None:
+    async def _refused(self, exc: BaseException, *, line: str | None = None) -> None:
         from coach.services.practice import SessionEndedError
 
         if isinstance(exc, SessionEndedError):
             self.ended = True
-            await self._error("session_ended", str(exc))
+            await self._error("session_ended", str(exc), line=line)
             await self._put({"type": "ended", "ended_by": None})
         elif isinstance(exc, PermissionDenied | NotFoundError):
-            await self._error("forbidden", str(exc))
+            await self._error("forbidden", str(exc), line=line)
         elif isinstance(exc, SpeechError | CoachError):
-            await self._error("server_error", str(exc))
+            await self._error("server_error", str(exc), line=line)
         else:
             log.error("a voice turn failed", exc_info=exc)
-            await self._error("server_error", f"the turn could not be processed: {exc}")
+            await self._error("server_error", f"the turn could not be processed: {exc}", line=line)
         if not self.ended:
             await self._put({"type": "state", "state": "listening"})
 
-    async def _error(self, code: str, message: str) -> None:
-        await self._put({"type": "error", "code": code, "message": message})
+    async def _error(self, code: str, message: str, *, line: str | None = None) -> None:
+        event: dict[str, Any] = {"type": "error", "code": code, "message": message}
+        if line is not None:
+            event["line"] = line  # the page's line that was not stored
+        await self._put(event)
 
     async def _put(self, event: Event | None) -> None:
         await self._events.put(event)

@@ -15,6 +15,9 @@ next turn queued behind it.
   quiet (``CALLS.quiet()``): nobody talking, no reply being made.
 - ``CALLS.crowded()``: more calls than cores. Then the second pass is shed (the fast text
   stays the record) rather than compete with the calls for the CPU.
+- ``CALLS.admit(key, limit)``: admission at connect. No architecture serves dozens of
+  real-time Whisper calls on two cores, so past ``COACH_MAX_VOICE_CALLS`` connections a new
+  one is refused (the rep types instead) rather than slow every call down until sockets drop.
 """
 
 from __future__ import annotations
@@ -87,8 +90,34 @@ class Calls:
 
     def __init__(self, cores: int | None = None) -> None:
         self._calls: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._admitted: set[str] = set()
         self._lock = threading.Lock()
         self.cores = cores or os.cpu_count() or 1
+
+    def admit(self, key: str, limit: int) -> bool:
+        """Take one of ``limit`` voice slots for connection ``key``; False when all are taken.
+
+        Checked and taken under one lock, so two connections racing for the last slot cannot
+        both get it. The caller gives the slot back with ``release`` when the socket closes,
+        whatever happened on it.
+        """
+        with self._lock:
+            if key in self._admitted:
+                return True
+            if len(self._admitted) >= max(0, limit):
+                return False
+            self._admitted.add(key)
+            return True
+
+    def release(self, key: str) -> None:
+        """Give back the slot of connection ``key`` (nothing happens if it held none)."""
+        with self._lock:
+            self._admitted.discard(key)
+
+    def admitted(self) -> int:
+        """How many voice connections hold a slot now."""
+        with self._lock:
+            return len(self._admitted)
 
     def add(self, call: Call) -> None:
         """A call has started."""

@@ -84,6 +84,8 @@ class UserRow(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Signed into every session cookie; a password reset bumps it, ending the user's sessions.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     team: Mapped[TeamRow | None] = relationship(back_populates="members")
 

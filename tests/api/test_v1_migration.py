@@ -25,7 +25,7 @@ def test_0004_upgrades_in_place_and_downgrades(database_url):
                     " VALUES ('ann', 'Ann', 'x', 'rep', 'en', true, false, CURRENT_TIMESTAMP)"
                 )
             )
-        assert migrate(engine) == "0004"
+        assert migrate(engine) >= "0004"  # to the head: later revisions come on top
         assert "api_tokens" in set(inspect(engine).get_table_names())
         with engine.begin() as c:
             c.execute(

@@ -106,3 +106,130 @@ def test_a_spoken_turn_round_trip(voice_app):
         assert event["ended_by"] == "rep" and "score" in event
     turns = service.transcript(session_id, actor="rep")
     assert [t["speaker"] for t in turns] == ["customer", "rep", "customer"]
+
+
+# -- admission: a limit on voice calls per process ------------------------------------------
+
+
+@pytest.fixture
+def one_line_app(seeded_runtime):
+    """The voice route with room for one call at a time (COACH_MAX_VOICE_CALLS=1)."""
+    service = PracticeService(seeded_runtime, embedder=FakeEmbedder())
+    app = FastAPI()
+    add_voice_routes(
+        app,
+        runtime=seeded_runtime,
+        practice=service,
+        identify=identify,
+        settings=seeded_runtime.settings.model_copy(update={"max_voice_calls": 1}),
+        transcriber=PitchTranscriber(),
+        synthesizer=fake_router(),
+        detector=EnergyDetector,
+    )
+    return app, service
+
+
+def _busy(client, session_id, user, query=""):
+    """Connect past the limit: the refusal event and the close code."""
+    headers = {"x-test-user": user}
+    with client.websocket_connect(f"/ws/voice/{session_id}{query}", headers=headers) as ws:
+        event = ws.receive_json()
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+    return event, closed.value.code
+
+
+def test_a_call_past_the_limit_is_refused_and_typing_still_works(one_line_app):
+    from coach.services.voice_work import CALLS
+    from ui.i18n import Translator
+
+    app, service = one_line_app
+    first = _start(service, "rep")
+    second = service.start(
+        actor="rep-zh", scenario_id="hair-clinic-booking-zh", mode="freeform", seed=1
+    ).session_id
+    before = service.transcript(second, actor="rep-zh")
+    with TestClient(app) as client:
+        with client.websocket_connect(
+            f"/ws/voice/{first}?greet=0", headers={"x-test-user": "rep"}
+        ) as ws:
+            assert ws.receive_json()["type"] == "ready"
+            assert CALLS.admitted() == 1
+            event, code = _busy(client, second, "rep-zh", "?lang=zh")
+            assert code == 4429
+            assert event == {
+                "type": "error",
+                "code": "voice_busy",
+                "message": Translator("zh")("err.voice_busy"),
+            }
+            assert "语音线路现在正忙" in event["message"] and "打字" in event["message"]
+            # The refused session is as it was, and a typed turn goes through meanwhile.
+            assert service.transcript(second, actor="rep-zh") == before
+            typed = service.take_turn(second, actor="rep-zh", text="您好，我想了解一下预约。")
+            assert typed.customer and typed.turn_index == 1
+            assert CALLS.admitted() == 1  # the refusal took no slot
+        # The first call hung up: its slot is free, the next voice call gets in.
+        assert CALLS.admitted() == 0
+        with client.websocket_connect(
+            f"/ws/voice/{second}?greet=0", headers={"x-test-user": "rep-zh"}
+        ) as ws:
+            ready = ws.receive_json()
+            assert ready["type"] == "ready" and ready["status"] == "active"
+    assert CALLS.admitted() == 0
+
+
+def test_the_busy_notice_is_in_the_reps_language(one_line_app):
+    from coach.services import profile
+
+    app, service = one_line_app
+    first = _start(service, "rep")
+    with TestClient(app) as client:
+        with client.websocket_connect(
+            f"/ws/voice/{first}?greet=0", headers={"x-test-user": "rep"}
+        ) as ws:
+            assert ws.receive_json()["type"] == "ready"
+            english, _ = _busy(client, first, "rep", "?lang=en")
+            assert english["message"].startswith("The voice line is busy right now.")
+            assert "Typing still works" in english["message"]
+            assert "try the microphone again in a moment" in english["message"]
+            # No page language given: the language the rep chose for the app.
+            profile.set_ui_language(service.runtime, actor="rep", language="zh")
+            chosen, _ = _busy(client, first, "rep")
+            assert chosen["message"].startswith("语音线路现在正忙")
+
+
+def test_a_line_sent_again_on_a_new_socket_gets_the_stored_answer(voice_app):
+    app, service = voice_app
+    session_id = _start(service, "rep")
+    headers = {"x-test-user": "rep"}
+    url = f"/ws/voice/{session_id}?greet=0"
+    audio = np.concatenate([silence(0.3), speech(800, 900), silence(1.5)])
+
+    def say_line(ws):
+        assert ws.receive_json()["type"] == "ready"
+        ws.send_json({"type": "line", "id": "ws-line-1"})
+        for start in range(0, len(audio), 512):
+            ws.send_bytes(pcm(audio[start : start + 512]))
+        events = []
+        while True:
+            event = ws.receive_json()
+            if event["type"] == "audio":
+                ws.receive_bytes()
+            events.append(event)
+            if event["type"] == "reply_done":
+                return events
+
+    with TestClient(app) as client:
+        with client.websocket_connect(url, headers=headers) as ws:
+            first = say_line(ws)
+        with client.websocket_connect(url, headers=headers) as ws:  # reconnected
+            again = say_line(ws)
+    turns = service.transcript(session_id, actor="rep")
+    assert [t["speaker"] for t in turns] == ["customer", "rep", "customer"]
+    heard = [e for e in again if e["type"] == "heard"]
+    assert len(heard) == 1 and heard[0]["replayed"] is True
+    assert (heard[0]["turn"], heard[0]["line"]) == (1, "ws-line-1")
+    # The turn as stored; the first socket's second pass may revise it ("Hello and") later.
+    assert heard[0]["text"] in ("hello and", turns[1]["text"])
+    said = [e["text"] for e in first + again if e["type"] == "customer"]
+    assert said == [turns[2]["text"]] * 2

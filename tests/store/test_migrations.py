@@ -18,7 +18,7 @@ def test_migrate_is_idempotent(database_url):
     engine = make_engine(database_url)
     assert not is_migrated(engine)
     first = migrate(engine)
-    assert migrate(engine) == first == head_revision() == "0004"
+    assert migrate(engine) == first == head_revision() == "0005"
     assert is_migrated(engine)
     engine.dispose()
 
@@ -57,4 +57,25 @@ def test_0002_adds_ui_language_to_existing_users_and_downgrades(database_url):
     assert "ui_language" not in _user_columns(engine)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT username FROM users")).scalar_one() == "old"
+    engine.dispose()
+
+
+def test_0005_gives_existing_users_session_version_0_and_downgrades(database_url):
+    """Existing users keep their sessions (version 0, what an unversioned cookie reads as)."""
+    engine = make_engine(database_url)
+    _to(engine, "0004")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (username, display_name, password_hash, role, language,"
+                " is_active, is_demo, created_at)"
+                " VALUES ('old', 'Old', 'x', 'rep', 'en', :yes, :no, CURRENT_TIMESTAMP)"
+            ),
+            {"yes": True, "no": False},
+        )
+    _to(engine, "0005")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT session_version FROM users")).scalar_one() == 0
+    _to(engine, "0004", down=True)
+    assert "session_version" not in _user_columns(engine)
     engine.dispose()

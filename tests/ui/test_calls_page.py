@@ -91,3 +91,21 @@ def test_a_rep_is_refused_by_the_service_whatever_the_page_shows(seeded_runtime,
     assert calls.load(ctx, page, "rep", "rep") == {page.import_notice: ""}
     assert calls.load_mining(ctx, page, "rep", "rep") == {page.mine_notice: ""}
     assert clips.list_calls(seeded_runtime, actor="trainer") == []
+
+
+def test_the_monthly_trend_draws_a_filled_bar_per_topic_and_month_in_both_languages(seeded_runtime):
+    """Gradio's bar plot drew an update's bars without a fill; these bars are SVG markup."""
+    topics = [
+        {"label": "too expensive", "trend": [{"period": "2026-02", "count": 3}, {"period": "2026-01", "count": 2}]},
+        {"label": "who else uses it", "trend": [{"period": "2026-01", "count": 1}, {"period": "2026-02", "count": 0}]},
+    ]
+    for language, title in (("en", "How often, by month"), ("zh", "按月出现次数")):
+        ctx, page = _page(seeded_runtime, language)
+        out = calls.mine(ctx, page, "trainer", None)
+        assert page.trend in out  # mining redraws the trend
+        html = calls.trend_html(ctx, topics)
+        assert title in html
+        assert html.count('class="chart-bar"') == 3  # the zero month draws no bar
+        assert 'fill="#4c78a8" data-x="2026-01" data-series="too expensive" data-value="2"' in html
+        assert html.index('data-x="2026-01"') < html.index('data-x="2026-02"')
+        assert html.count('class="chart-key"') == 2

@@ -68,16 +68,17 @@ def test_certificates_table_lists_rep_scenario_score_and_date_escaped():
     assert "还没有人通过认证" in team.certificates_html(_ctx("zh"), [])
 
 
-def test_volume_and_score_frames_per_rep_and_week():
+def test_volume_and_score_points_per_rep_and_week():
     volume = [
         analytics.RepVolume(rep="amy", sessions=3, scored=3, previous=0, change=3, weeks=[
             analytics.WeekCount(week="2026-11-16", sessions=1), analytics.WeekCount(week="2026-11-23", sessions=2)]),
         analytics.RepVolume(rep="bo", sessions=1, scored=1, previous=0, change=1, weeks=[
             analytics.WeekCount(week="2026-11-16", sessions=1)]),
     ]
-    frame = team._volume_frame(volume)
-    assert list(frame.columns) == ["week", "sessions", "rep"]
-    assert frame["sessions"].sum() == 4 and list(frame["week"]) == ["2026-11-16", "2026-11-16", "2026-11-23"]
+    points = team.volume_points(volume)
+    assert sum(p.value for p in points) == 4 and [p.x for p in points] == ["2026-11-16", "2026-11-16", "2026-11-23"]
+    html = team.volume_html(_ctx(), points)
+    assert html.count('class="chart-bar"') == 3 and "Practice volume per week" in html
 
     def trend(scenario: str, weeks: list[tuple[str, float, int]]) -> analytics.ScoreTrend:
         return analytics.ScoreTrend(
@@ -86,8 +87,75 @@ def test_volume_and_score_frames_per_rep_and_week():
         )
 
     scores = [trend("crm", [("2026-11-16", 60.0, 1), ("2026-11-23", 80.0, 1)]), trend("erp", [("2026-11-16", 90.0, 3)])]
-    both = team._score_frame(scores)
-    assert both["score"].tolist() == [pytest.approx(82.5), 80.0]  # weighted by sessions
-    assert team._score_frame(scores, "crm")["score"].tolist() == [60.0, 80.0]
-    assert team._score_frame(scores, "nothing").empty
-    assert team._volume_frame([])["sessions"].tolist() == [0]
+    both = team.score_points(scores)
+    assert [p.value for p in both] == [pytest.approx(82.5), 80.0]  # weighted by sessions
+    assert [p.value for p in team.score_points(scores, "crm")] == [60.0, 80.0]
+    assert team.score_points(scores, "nothing") == []
+    assert "这段时间还没有数据" in team.volume_html(_ctx("zh"), [])
+
+
+def test_a_rep_with_a_single_week_is_drawn_as_a_dot_in_the_score_trend():
+    """A one-point line is invisible: every week is a dot, lines join two or more."""
+    trends = [
+        analytics.ScoreTrend(
+            rep=rep, scenario_id="crm", average=0, sessions=0, previous=None, change=None,
+            weeks=[analytics.WeekScore(week=w, average=a, sessions=1) for w, a in weeks],
+        )
+        for rep, weeks in (("amy", [("2026-11-16", 70.0)]), ("bo", [("2026-11-16", 50.0), ("2026-11-23", 65.0)]))
+    ]
+    html = team.score_html(_ctx(), team.score_points(trends))
+    assert html.count('class="chart-dot"') == 3 and html.count('class="chart-line"') == 1
+    assert 'data-series="amy" data-value="70"' in html and "2026-11-16 · amy: 70" in html
+    assert html.count('class="chart-key"') == 2  # both reps in the legend
+    assert "每位销售的分数趋势" in team.score_html(_ctx("zh"), team.score_points(trends))
+
+
+def test_mention_bars_have_both_periods_and_escape_names():
+    rates = [
+        analytics.MentionRate(
+            rep=None, scenario_id="crm", key_point_id="greeting", sessions=10, hits=6, partials=0,
+            rate=0.6, previous=0.4, change=0.2,
+        )
+    ]
+    points = team.mention_points(rates, {("crm", "greeting"): "Greets <the> customer"}, "now", "before")
+    html = team.mention_html(_ctx(), points)
+    assert html.count('class="chart-bar"') == 2 and 'data-value="60"' in html and 'data-value="40"' in html
+    assert "Greets &lt;the&gt; customer" in html and "<the>" not in html
+
+
+def test_key_points_show_their_name_in_the_scenario_language(seeded_runtime):
+    ctx = SimpleNamespace(t=Translator("zh"), runtime=seeded_runtime)
+    names = team.key_point_names(ctx, {"crm-logistics-discovery", "hair-clinic-booking-zh", "gone"})
+    assert names[("crm-logistics-discovery", "greeting_intro")] == "Greets the customer by name"
+    assert names[("hair-clinic-booking-zh", "greeting_clinic")] == "开场问候"
+    rate = analytics.MentionRate(
+        rep="amy", scenario_id="hair-clinic-booking-zh", key_point_id="greeting_clinic", sessions=4,
+        hits=1, partials=0, rate=0.25, previous=None, change=None,
+    )
+    weak = analytics.WeakPoint(
+        rep="amy", scenario_id="hair-clinic-booking-zh", key_point_id="greeting_clinic", sessions=4, hits=1, rate=0.25
+    )
+    report = _report(mention_rates=[rate], mention_rates_by_rep=[rate], weakest=[weak])
+    heat = team.heatmap_html(ctx, report, names)
+    assert ">开场问候</th>" in heat and ">greeting_clinic<" not in heat
+    tables = team.report_html(ctx, report, names)
+    assert tables.count(">开场问候</span>") == 2  # the mention-rate table and the weakest points
+    assert ">greeting_clinic<" not in tables and 'title="greeting_clinic"' in tables
+
+
+def test_the_session_list_offers_the_periods_newest_sessions_of_the_team(runtime):
+    from datetime import timedelta
+
+    from tests.training.world import NOW, add_session, build
+
+    ids = build(runtime)
+    ctx = SimpleNamespace(t=Translator("en"), runtime=runtime)
+    old = add_session(runtime, ids["ann"], score=40.0, started_at=NOW - timedelta(days=40))
+    recent = add_session(runtime, ids["bob"], score=81.0, started_at=NOW - timedelta(days=2))
+    newest = add_session(runtime, ids["ann"], score=None, started_at=NOW - timedelta(hours=3))
+    add_session(runtime, ids["sam"], started_at=NOW - timedelta(days=1))  # another team
+    choices = team.session_choices(ctx, "mona", "North", NOW - timedelta(days=28))
+    assert [value for _, value in choices] == [newest, recent]
+    assert choices[1][0].endswith("· bob · tiny · AI customer · 81")
+    assert old in [v for _, v in team.session_choices(ctx, "mona", "North", NOW - timedelta(days=90))]
+    assert team.session_choices(ctx, "ann", "North", NOW - timedelta(days=28)) == []  # reps may not

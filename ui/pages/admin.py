@@ -166,7 +166,7 @@ def error_text(ctx: Context, error: Exception) -> str:
     if isinstance(error, PermissionDenied):
         return ctx.t("admin.denied")
     if isinstance(error, NotFoundError):
-        return ctx.t("admin.not_found", detail=str(error))
+        return ctx.t("admin.not_found", detail=ctx.t.detail(error))
     return ctx.message(error)
 
 

@@ -24,8 +24,9 @@ from coach.clip_library.importer import TRANSCRIPT_SUFFIXES
 from coach.errors import CoachError
 from coach.security import PERMISSIONS
 from coach.services import clips
-from ui import render
+from ui import plots, render
 from ui.context import Context
+from ui.pages import call_scores
 from ui.pages.home import scenario_choices
 
 CONCERNS = ("price", "timing", "trust", "competitor", "authority", "need")
@@ -61,8 +62,9 @@ class CallsPage:
     mine_button: gr.Button
     mine_notice: gr.HTML
     topics: gr.Dataframe
-    trend: gr.BarPlot
+    trend: gr.HTML
     answers: gr.Dataframe
+    scoring: call_scores.CallScores
 
 
 class UploadProblem(Exception):
@@ -181,17 +183,7 @@ def build(ctx: Context) -> CallsPage:
         max_height=420,
         elem_id="calls-topics",
     )
-    trend = gr.BarPlot(
-        value=trend_frame(ctx, []),
-        x="period",
-        y="count",
-        color="topic",
-        title=t("calls.trend"),
-        x_title=t("calls.col.period"),
-        y_title=t("calls.col.count"),
-        elem_id="calls-trend",
-        height=260,
-    )
+    trend = gr.HTML(trend_html(ctx, []), elem_id="calls-trend")
     answers = gr.Dataframe(
         value=answers_frame(ctx, []),
         label=t("calls.answers"),
@@ -201,10 +193,11 @@ def build(ctx: Context) -> CallsPage:
         max_height=420,
         elem_id="calls-answers",
     )
+    scoring = call_scores.build(ctx)
     return CallsPage(
         transcript, audio_file, scenario, language, rep, import_button, import_notice,
         call, turns, player, start, end, title, tags, key_point, objection, notes, cut, cut_notice,
-        mine_language, mine_button, mine_notice, topics, trend, answers,
+        mine_language, mine_button, mine_notice, topics, trend, answers, scoring,
     )  # fmt: skip
 
 
@@ -275,18 +268,28 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def trend_frame(ctx: Context, topics: list[dict[str, Any]]) -> pd.DataFrame:
-    """How often each of the most frequent topics came up per month (for the bar plot)."""
-    rows = [
-        {
-            "period": point["period"],
-            "count": int(point["count"]),
-            "topic": _short(str(topic["label"])),
-        }
+def trend_html(ctx: Context, topics: list[dict[str, Any]]) -> str:
+    """How often each of the most frequent topics came up per month, as bars (SVG).
+
+    Drawn on the server (``ui.plots``): Gradio's bar plot kept the colours of its first,
+    empty value and drew the bars of an update without a fill.
+    """
+    t = ctx.t
+    points = [
+        plots.Point(str(point["period"]), _short(str(topic["label"])), float(point["count"]))
         for topic in topics[:TREND_TOPICS]
-        for point in topic["trend"]
+        for point in sorted(topic["trend"], key=lambda p: str(p["period"]))
     ]
-    return pd.DataFrame(rows or [{"period": "", "count": 0, "topic": ""}])
+    points.sort(key=lambda p: p.x)
+    return plots.bar_chart(
+        points,
+        chart_id="calls-trend",
+        title=t("calls.trend"),
+        x_title=t("calls.col.period"),
+        y_title=t("calls.col.count"),
+        legend_title=t("calls.col.topic"),
+        empty=t("calls.nothing_mined"),
+    )
 
 
 def answers_frame(ctx: Context, topics: list[dict[str, Any]]) -> pd.DataFrame:
@@ -526,7 +529,7 @@ def mine(ctx: Context, page: CallsPage, who: str, language: str | None) -> dict[
     return {
         page.mine_notice: render.notice(_mined_line(ctx, topics), kind="info"),
         page.topics: topics_frame(ctx, topics),
-        page.trend: trend_frame(ctx, topics),
+        page.trend: trend_html(ctx, topics),
         page.answers: answers_frame(ctx, topics),
     }
 

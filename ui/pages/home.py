@@ -23,6 +23,8 @@ class HomePage:
     resume: gr.Button
     drills: gr.HTML
     coaching: gr.HTML
+    drill_row: gr.Row
+    """The drill picker and its start button, shown only when a drill can be started."""
     drill_pick: gr.Dropdown
     start_drill: gr.Button
     scenario: gr.Dropdown
@@ -73,7 +75,7 @@ def build(ctx: Context) -> HomePage:
     gr.Markdown(f"### {t('home.drills')}")
     drills = gr.HTML(f'<p class="muted">{render.e(t("home.no_drills"))}</p>', elem_id="my-drills")
     coaching = gr.HTML("", elem_id="coaching-for-me")
-    with gr.Row():
+    with gr.Row(visible=False) as drill_row:
         drill_pick = gr.Dropdown(choices=[], label=t("home.pick_drill"), elem_id="pick-drill", scale=4)
         start_drill = gr.Button(t("home.start_drill"), elem_id="start-drill", scale=1)
     gr.Markdown(f"### {t('home.practise_anything')}")
@@ -105,7 +107,7 @@ def build(ctx: Context) -> HomePage:
     gr.Markdown(f"### {t('home.recent')}")
     recent = gr.HTML(f'<p class="muted">{render.e(t("home.no_recent"))}</p>', elem_id="recent-scores")
     return HomePage(
-        resume_note, resume, drills, coaching, drill_pick, start_drill, scenario, persona, mode, exam, start, recent
+        resume_note, resume, drills, coaching, drill_row, drill_pick, start_drill, scenario, persona, mode, exam, start, recent
     )
 
 

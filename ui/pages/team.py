@@ -8,6 +8,7 @@ refusal, not data. The tab itself is only shown to coaches (trainers, managers, 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
-import pandas as pd
 
 from coach.errors import CoachError
-from coach.services import accounts, analytics, exports, training
-from ui import render
+from coach.services import accounts, analytics, content, exports, training
+from ui import plots, render
 from ui.context import Context
 
 PERIODS = (28, 90, 365)
@@ -35,10 +35,10 @@ class TeamPage:
     days: gr.Radio
     refresh: gr.Button
     notice: gr.HTML
-    mention_plot: gr.BarPlot
-    volume_plot: gr.BarPlot
+    mention_plot: gr.HTML
+    volume_plot: gr.HTML
     scenario: gr.Dropdown
-    score_plot: gr.LinePlot
+    score_plot: gr.HTML
     heatmap: gr.HTML
     certificates: gr.HTML
     report: gr.HTML
@@ -64,34 +64,10 @@ def build(ctx: Context) -> TeamPage:
         )
         refresh = gr.Button(t("team.refresh"), elem_id="team-refresh", scale=1)
     notice = gr.HTML("")
-    mention_plot = gr.BarPlot(
-        value=_mention_frame([]),
-        x="point",
-        y="rate",
-        color="period",
-        title=t("team.mention_plot"),
-        elem_id="team-mentions-plot",
-        height=340,
-        y_lim=[0, 100],
-        x_title=t("team.axis.point"),
-        y_title=t("team.axis.rate"),
-        color_title=t("team.axis.period"),
-        x_label_angle=-30,
-    )
+    mention_plot = gr.HTML(mention_html(ctx, []), elem_id="team-mentions-plot")
     with gr.Row(equal_height=True):
-        volume_plot = gr.BarPlot(
-            value=_volume_frame([]),
-            x="week",
-            y="sessions",
-            color="rep",
-            title=t("team.volume_plot"),
-            x_title=t("team.axis.week"),
-            y_title=t("team.axis.sessions"),
-            color_title=t("team.col.rep"),
-            elem_id="team-volume-plot",
-            height=280,
-            scale=1,
-        )
+        with gr.Column(scale=1):
+            volume_plot = gr.HTML(volume_html(ctx, []), elem_id="team-volume-plot")
         with gr.Column(scale=1):
             scenario = gr.Dropdown(
                 choices=[(t("team.all_scenarios"), "")],
@@ -99,20 +75,7 @@ def build(ctx: Context) -> TeamPage:
                 label=t("team.scenario"),
                 elem_id="team-score-scenario",
             )
-            score_plot = gr.LinePlot(
-                value=_score_frame([]),
-                x="week",
-                y="score",
-                color="rep",
-                title=t("team.score_plot"),
-                x_title=t("team.axis.week"),
-                y_title=t("team.axis.score"),
-                color_title=t("team.col.rep"),
-                x_axis_format="%Y-%m-%d",
-                elem_id="team-score-plot",
-                height=220,
-                y_lim=[0, 100],
-            )
+            score_plot = gr.HTML(score_html(ctx, []), elem_id="team-score-plot")
     heatmap = gr.HTML("", elem_id="team-heatmap")
     certificates = gr.HTML("", elem_id="team-certificates")
     report = gr.HTML(f'<p class="muted">{render.e(t("team.none"))}</p>', elem_id="team-report")
@@ -177,28 +140,82 @@ def _since(days: int | None) -> datetime:
     return datetime.now(UTC) - timedelta(days=int(days or PERIODS[0]))
 
 
-def _mention_frame(
-    rates: list[analytics.MentionRate], now: str = "now", before: str = "before"
-) -> pd.DataFrame:
-    """Mention rate per key point, now and in the period before, for the bar plot."""
-    rows: list[dict[str, Any]] = []
+Names = dict[tuple[str, str], str]
+"""Key-point names (their description, in the scenario's language) by (scenario, point id)."""
+
+
+_NAMES_SEEN: dict[tuple[str, int], dict[str, str]] = {}
+"""Key-point names by (scenario id, version): a scenario's version moves when it changes."""
+
+
+def key_point_names(ctx: Context, scenario_ids: set[str]) -> Names:
+    """The name of every key point of these scenarios; an unknown scenario keeps its ids.
+
+    Names are kept per scenario version, so a render reads the scenario list (one query)
+    and reads and checks a whole scenario only when it is new or has changed.
+    """
+    names: Names = {}
+    if not scenario_ids:
+        return names
+    try:
+        versions = {s.id: s.version for s in content.list_scenarios(ctx.runtime)}
+    except CoachError:
+        return names
+    for scenario_id in sorted(scenario_ids):
+        # An archived scenario is not listed: read it each time (rare, and still named).
+        key = (scenario_id, versions.get(scenario_id, -1))
+        if key not in _NAMES_SEEN or key[1] < 0:
+            try:
+                scenario = content.get_scenario(ctx.runtime, scenario_id=scenario_id)
+            except CoachError:
+                continue
+            _NAMES_SEEN[key] = {p.id: short_name(p.description) for p in scenario.key_points}
+        names.update({(scenario_id, kp): name for kp, name in _NAMES_SEEN[key].items()})
+    return names
+
+
+_CLAUSE_END = re.compile(r"[,;:.(，；：。（、]")
+
+
+def short_name(description: str) -> str:
+    """A key point's name from its description: the first clause ("Greets the customer by name")."""
+    text = " ".join(description.split())
+    first = _CLAUSE_END.split(text, maxsplit=1)[0].strip()
+    return first if len(first) >= 4 else text
+
+
+def point_name(names: Names, scenario_id: str, key_point_id: str, limit: int = 60) -> str:
+    """A key point's name (cut at ``limit`` characters), or its id when the name is unknown."""
+    name = names.get((scenario_id, key_point_id)) or key_point_id
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def mention_points(
+    rates: list[analytics.MentionRate],
+    names: Names | None = None,
+    now: str = "now",
+    before: str = "before",
+) -> list[plots.Point]:
+    """Mention rate (%) per key point, now and in the period before, for the bar chart."""
+    names = names or {}
     several = len({m.scenario_id for m in rates}) > 1
+    points: list[plots.Point] = []
     for m in rates:
-        label = f"{m.scenario_id}/{m.key_point_id}" if several else m.key_point_id
-        rows.append({"point": label, "rate": round(100 * m.rate, 1), "period": now})
+        name = point_name(names, m.scenario_id, m.key_point_id, 40)
+        label = f"{m.scenario_id} / {name}" if several else name
+        points.append(plots.Point(label, now, round(100 * m.rate, 1)))
         if m.previous is not None:
-            rows.append({"point": label, "rate": round(100 * m.previous, 1), "period": before})
-    return pd.DataFrame(rows or [{"point": "", "rate": 0.0, "period": now}])
+            points.append(plots.Point(label, before, round(100 * m.previous, 1)))
+    return points
 
 
-def _volume_frame(volume: list[analytics.RepVolume]) -> pd.DataFrame:
-    """Sessions per rep per week (Monday, UTC), for the stacked bar plot."""
-    rows = [{"week": w.week[:10], "sessions": w.sessions, "rep": v.rep} for v in volume for w in v.weeks]
-    rows.sort(key=lambda r: (r["week"], r["rep"]))
-    return pd.DataFrame(rows or [{"week": "", "sessions": 0, "rep": ""}])
+def volume_points(volume: list[analytics.RepVolume]) -> list[plots.Point]:
+    """Sessions per rep per week (Monday, UTC), by week then rep, for the stacked bars."""
+    points = [plots.Point(w.week[:10], v.rep, float(w.sessions)) for v in volume for w in v.weeks]
+    return sorted(points, key=lambda p: (p.x, p.series))
 
 
-def _score_frame(scores: list[analytics.ScoreTrend], scenario: str | None = None) -> pd.DataFrame:
+def score_points(scores: list[analytics.ScoreTrend], scenario: str | None = None) -> list[plots.Point]:
     """Average score per rep per week (one scenario, or all of them weighted by sessions)."""
     sums: dict[tuple[str, str], list[float]] = {}
     for trend in scores:
@@ -208,14 +225,40 @@ def _score_frame(scores: list[analytics.ScoreTrend], scenario: str | None = None
             total = sums.setdefault((trend.rep, w.week[:10]), [0.0, 0.0])
             total[0] += w.average * w.sessions
             total[1] += w.sessions
-    rows = [
-        {"week": pd.Timestamp(week), "score": round(total / n, 1), "rep": rep}
+    return [
+        plots.Point(week, rep, round(total / n, 1))
         for (rep, week), (total, n) in sorted(sums.items(), key=lambda kv: (kv[0][1], kv[0][0]))
         if n
     ]
-    if not rows:
-        return pd.DataFrame({"week": pd.to_datetime([]), "score": [], "rep": []})
-    return pd.DataFrame(rows)
+
+
+def mention_html(ctx: Context, points: list[plots.Point]) -> str:
+    """The mention-rate bars (0-100 %), now against the period before."""
+    t = ctx.t
+    return plots.bar_chart(
+        points, chart_id="team-mentions", title=t("team.mention_plot"), x_title=t("team.axis.point"),
+        y_title=t("team.axis.rate"), legend_title=t("team.axis.period"), empty=t("team.none"),
+        y_max=100.0, unit="%", height=300,
+    )  # fmt: skip
+
+
+def volume_html(ctx: Context, points: list[plots.Point]) -> str:
+    """Sessions per week, stacked by rep."""
+    t = ctx.t
+    return plots.bar_chart(
+        points, chart_id="team-volume", title=t("team.volume_plot"), x_title=t("team.axis.week"),
+        y_title=t("team.axis.sessions"), legend_title=t("team.col.rep"), empty=t("team.none"),
+        stacked=True,
+    )  # fmt: skip
+
+
+def score_html(ctx: Context, points: list[plots.Point]) -> str:
+    """Score per rep per week: lines with a dot at every week (a single week is a dot)."""
+    t = ctx.t
+    return plots.line_chart(
+        points, chart_id="team-score", title=t("team.score_plot"), x_title=t("team.axis.week"),
+        y_title=t("team.axis.score"), legend_title=t("team.col.rep"), empty=t("team.none"),
+    )  # fmt: skip
 
 
 HEAT_STEPS = (0.2, 0.4, 0.6, 0.8)
@@ -226,15 +269,16 @@ def _band(rate: float) -> int:
     return sum(rate >= step for step in HEAT_STEPS)
 
 
-def heatmap_html(ctx: Context, report: analytics.Report) -> str:
+def heatmap_html(ctx: Context, report: analytics.Report, names: Names | None = None) -> str:
     """Rep × key point mention rates as a coloured table (text in every cell, escaped).
 
     Each cell shows the rate and the number of scored sessions behind it; a rep's weakest
-    points are outlined. The colour bands are explained in a legend, so the colour is never
+    points are outlined. Columns carry the key point's name (``names``), its id in the tip. The colour bands are explained in a legend, so the colour is never
     the only carrier of the value.
     """
     t = ctx.t
     e = render.e
+    names = names or {}
     title = f'<h4>{e(t("team.heatmap"))}</h4>'
     rates = report.mention_rates_by_rep
     if not rates:
@@ -245,7 +289,8 @@ def heatmap_html(ctx: Context, report: analytics.Report) -> str:
     weak = {(w.rep, w.scenario_id, w.key_point_id) for w in report.weakest}
     scenarios = len({sc for sc, _ in points}) > 1
     head = f'<th class="rep" scope="col">{e(t("team.col.rep"))}</th>' + "".join(
-        f'<th scope="col" title="{e(sc)} / {e(kp)}">{e(f"{sc} / {kp}" if scenarios else kp)}</th>'
+        f'<th scope="col" data-point="{e(kp)}" title="{e(sc)} / {e(kp)}">'
+        f'{e(f"{sc} / {point_name(names, sc, kp, 40)}" if scenarios else point_name(names, sc, kp, 40))}</th>'
         for sc, kp in points
     )
     body = []
@@ -257,7 +302,9 @@ def heatmap_html(ctx: Context, report: analytics.Report) -> str:
                 row.append(f'<td class="empty" title="{e(t("team.heat_none"))}">–</td>')
                 continue
             css = f"heat-{_band(m.rate)}" + (" weak" if (rep, sc, kp) in weak else "")
-            tip = t("team.heat_cell", rep=rep, point=kp, rate=_pct(m.rate), hits=m.hits, n=m.sessions)
+            tip = t(
+                "team.heat_cell", rep=rep, point=point_name(names, sc, kp), rate=_pct(m.rate), hits=m.hits, n=m.sessions
+            )
             row.append(
                 f'<td class="{css}" title="{e(tip)}" data-rate="{100 * m.rate:.0f}">'
                 f'{e(_pct(m.rate))}<span class="n">n={m.sessions}</span></td>'
@@ -319,10 +366,17 @@ def _table(table_id: str, heads: list[str], rows: list[list[str]], empty: str) -
     return f'<table class="coach-table" id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def report_html(ctx: Context, report: analytics.Report) -> str:
-    """The dashboard's tables; every name and id from the data is escaped."""
+def report_html(ctx: Context, report: analytics.Report, names: Names | None = None) -> str:
+    """The dashboard's tables; every name and id from the data is escaped.
+
+    Key points are shown by name (``names``, from :func:`key_point_names`), their id in a tip.
+    """
     t = ctx.t
     e = render.e
+    names = names or {}
+
+    def point(scenario_id: str, key_point_id: str) -> str:
+        return f'<span title="{e(key_point_id)}">{e(point_name(names, scenario_id, key_point_id))}</span>'
     period = f"{report.period.get('since', '')[:10]} → {report.period.get('until', '')[:10]}"
     parts = [f'<div class="team-section"><p class="muted">{e(t("team.covering", name=report.name, period=period))}</p>']
     parts.append(f"<h4>{e(t('team.mentions'))}</h4>")
@@ -331,7 +385,7 @@ def report_html(ctx: Context, report: analytics.Report) -> str:
             "team-mentions",
             [t("team.col.scenario"), t("team.col.point"), t("team.col.sessions"), t("team.col.rate"), t("team.col.change")],
             [
-                [e(m.scenario_id), e(m.key_point_id), str(m.sessions), _pct(m.rate), _change(m.change)]
+                [e(m.scenario_id), point(m.scenario_id, m.key_point_id), str(m.sessions), _pct(m.rate), _change(m.change)]
                 for m in report.mention_rates
             ],
             t("team.none"),
@@ -351,7 +405,7 @@ def report_html(ctx: Context, report: analytics.Report) -> str:
         _table(
             "team-weakest",
             [t("team.col.rep"), t("team.col.scenario"), t("team.col.point"), t("team.col.rate")],
-            [[e(w.rep), e(w.scenario_id), e(w.key_point_id), _pct(w.rate)] for w in report.weakest],
+            [[e(w.rep), e(w.scenario_id), point(w.scenario_id, w.key_point_id), _pct(w.rate)] for w in report.weakest],
             t("team.none"),
         )
     )
@@ -376,7 +430,7 @@ def report_html(ctx: Context, report: analytics.Report) -> str:
             [
                 [
                     e(s.scenario_id),
-                    e(s.key_point_id),
+                    point(s.scenario_id, s.key_point_id),
                     f"{_pct(s.agreed_rate)} ({s.agreed_hits}/{s.agreed_calls})",
                     f"{_pct(s.hung_up_rate)} ({s.hung_up_hits}/{s.hung_up_calls})",
                     _change(s.lift),
@@ -429,33 +483,54 @@ def show(
     scenario_ids = sorted({s.scenario_id for s in report.scores})
     scenario = scenario if scenario in scenario_ids else ""
     scenario_choices = [(t("team.all_scenarios"), ""), *[(sc, sc) for sc in scenario_ids]]
+    choices = session_choices(ctx, who, team, _since(days))
+    names = key_point_names(
+        ctx,
+        {m.scenario_id for m in report.mention_rates}
+        | {m.scenario_id for m in report.mention_rates_by_rep}
+        | {w.scenario_id for w in report.weakest}
+        | {s.scenario_id for s in report.sticking_points},
+    )
+    return {
+        page.notice: "",
+        page.report: report_html(ctx, report, names),
+        page.mention_plot: mention_html(
+            ctx, mention_points(report.mention_rates, names, t("team.period_now"), t("team.period_before"))
+        ),
+        page.volume_plot: volume_html(ctx, volume_points(report.volume)),
+        page.scenario: gr.update(choices=scenario_choices, value=scenario),
+        page.score_plot: score_html(ctx, score_points(report.scores, scenario)),
+        page.heatmap: heatmap_html(ctx, report, names),
+        page.certificates: certificates_html(ctx, certificates),
+        page.sessions: gr.update(choices=choices, value=choices[0][1] if choices else None),
+    }
+
+
+SESSION_CHOICES = 200
+"""How many of the period's newest sessions the drill-down list offers."""
+
+
+def session_choices(ctx: Context, who: str, team: str, since: datetime) -> list[tuple[str, str]]:
+    """The period's newest sessions of the team, to open one: when, rep, scenario, mode, score.
+
+    From the period's session export (one indexed query over the period; the paged session
+    list counts and sorts the team's whole history, twice as slow at a year of history).
+    """
+    t = ctx.t
     try:
-        rows = exports.export_json(ctx.runtime, actor=who, kind="sessions", team=team, since=_since(days))
+        rows = exports.export_json(ctx.runtime, actor=who, kind="sessions", team=team, since=since)
     except CoachError:
-        rows = []
+        return []
     rows.sort(key=lambda r: str(r.get("started_at") or ""), reverse=True)
-    choices = [
+    return [
         (
             f"{str(r.get('started_at') or '')[:16].replace('T', ' ')} · {r.get('rep')} · {r.get('scenario_id')}"
             f" · {t('mode.' + str(r.get('mode')))}"
             + (f" · {float(r['score']):.0f}" if r.get("score") is not None else ""),
             str(r["session_id"]),
         )
-        for r in rows[:200]
+        for r in rows[:SESSION_CHOICES]
     ]
-    return {
-        page.notice: "",
-        page.report: report_html(ctx, report),
-        page.mention_plot: _mention_frame(
-            report.mention_rates, t("team.period_now"), t("team.period_before")
-        ),
-        page.volume_plot: _volume_frame(report.volume),
-        page.scenario: gr.update(choices=scenario_choices, value=scenario),
-        page.score_plot: _score_frame(report.scores, scenario),
-        page.heatmap: heatmap_html(ctx, report),
-        page.certificates: certificates_html(ctx, certificates),
-        page.sessions: gr.update(choices=choices, value=choices[0][1] if choices else None),
-    }
 
 
 def download(ctx: Context, who: str, team: str | None, days: int | None, kind: str | None) -> tuple[Any, str]:

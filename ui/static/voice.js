@@ -6,6 +6,13 @@
 // with detail.type one of state, partial, heard, revised, customer, turn_done, error, ended
 // (see coach/api/voice.py for the wire protocol). Needs nothing but the app: the worklet is
 // served next to this file, and the socket goes to the same host.
+//
+// Each rep line has an id (sent ahead of it, renewed when a turn starts). The audio of a line
+// the server has not confirmed yet is kept, and after a reconnect it is sent again under the
+// same id: the server stores a line at most once, and answers one it already stored with the
+// stored reply. A call the server refuses as busy (close 4429: every voice slot is taken)
+// is not retried: the notice says to type, the text box gets the focus, and the microphone
+// button (mute(false)) tries the voice line again.
 (function () {
   'use strict';
 
@@ -15,8 +22,25 @@
   const BARGE_IN_RMS = 0.08; // clearly loud speech over the customer stops the customer
   const BARGE_IN_FRAMES = 3; // ... for about 100 ms
   const RETRY_MS = [500, 1000, 2000, 4000, 5000];
+  const BUSY = 4429; // every voice slot of the server is taken: type instead
+  const RECENT_FRAMES = 19; // ~0.6 s kept before a turn starts: the server's pre-roll and more
+  const LINE_FRAMES = 940; // ~30 s of one line kept to send again, at most
+  const PENDING_LINES = 4; // unconfirmed lines kept, at most
 
   let call = null; // the current call's state, null when stopped
+  let refused = null; // the options of a call refused as busy, to try again with
+
+  function newLineId() {
+    if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
+    return Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 12);
+  }
+
+  function pageLanguage() {
+    const match = /^\/(en|zh)(\/|$)/.exec(location.pathname);
+    if (match) return match[1];
+    const lang = (document.documentElement.lang || '').toLowerCase();
+    return lang.startsWith('zh') ? 'zh' : 'en';
+  }
 
   function emit(detail) {
     document.dispatchEvent(new CustomEvent('coach-voice', { detail }));
@@ -42,6 +66,7 @@
     const opts = options || {};
     if (!opts.sessionId) throw new Error('CoachVoice.start needs a sessionId');
     if (call) stop();
+    refused = null;
     call = {
       sessionId: String(opts.sessionId),
       handsFree: opts.handsFree !== false,
@@ -68,6 +93,11 @@
       currentReply: null,
       lost: false,
       awaitingFirstAudio: false,
+      options: opts,
+      nextLine: newLineId(), // the id the next line to start will have
+      lines: [], // lines heard but not confirmed: {id, frames, open}
+      resending: [], // ids of the lines sent again after a reconnect, not heard again yet
+      recent: [], // the last frames sent, the start of the next line
     };
     const current = call;
     setState('connecting');
@@ -106,6 +136,7 @@
       hands_free: current.handsFree ? '1' : '0',
       wiring: current.wiring,
       greet: current.greeted ? '0' : '1',
+      lang: pageLanguage(),
     });
     return scheme + '//' + location.host + '/ws/voice/' + encodeURIComponent(current.sessionId) + '?' + query;
   }
@@ -116,11 +147,21 @@
     current.ws = ws;
     ws.onopen = () => {
       current.retries = 0;
+      resendLines(current, ws);
     };
     ws.onmessage = (event) => onMessage(current, event.data);
     ws.onclose = (event) => {
       if (current.ws === ws) current.ws = null;
       if (current.stopped || call !== current) return;
+      if (event.code === BUSY) {
+        // Every voice slot is taken: the error event (in the rep's language) said so. Type.
+        refused = current.options;
+        teardown(current);
+        setStateFor(current, 'idle');
+        call = null;
+        toTextBox();
+        return;
+      }
       if (event.code === 4401 || event.code === 4403 || current.serverState === 'ended') {
         // Refused (the error event came first) or over: nothing to reconnect to.
         teardown(current);
@@ -146,6 +187,61 @@
     if (call === current) setState(state);
   }
 
+  function toTextBox() {
+    const box = document.querySelector('#turn-text textarea, #turn-text input');
+    if (!box) return;
+    box.scrollIntoView({ block: 'center' });
+    box.focus();
+  }
+
+  function sendLine(ws, id) {
+    ws.send(JSON.stringify({ type: 'line', id }));
+  }
+
+  // After a reconnect: every line not confirmed, with its id and audio, then the next id.
+  function resendLines(current, ws) {
+    current.resending = [];
+    for (const line of current.lines) {
+      line.open = false;
+      sendLine(ws, line.id);
+      for (const frame of line.frames) ws.send(frame);
+      current.resending.push(line.id);
+    }
+    sendLine(ws, current.nextLine);
+  }
+
+  function remember(current, pcm) {
+    current.recent.push(pcm);
+    if (current.recent.length > RECENT_FRAMES) current.recent.shift();
+    const last = current.lines[current.lines.length - 1];
+    if (last && last.open && last.frames.length < LINE_FRAMES) last.frames.push(pcm);
+  }
+
+  // The server started a turn: it took the id sent ahead; the next line gets a new one.
+  function lineStarted(current) {
+    // A line sent again starting on the server: it has its id and its audio already.
+    if (current.resending.length) {
+      current.resending.shift();
+      return;
+    }
+    for (const line of current.lines) line.open = false;
+    current.lines.push({ id: current.nextLine, frames: current.recent.slice(), open: true });
+    if (current.lines.length > PENDING_LINES) current.lines.shift();
+    current.nextLine = newLineId();
+    if (current.ws && current.ws.readyState === WebSocket.OPEN) sendLine(current.ws, current.nextLine);
+  }
+
+  // A line is settled (stored, or refused with an error): nothing to send again for it.
+  // Without an id: the oldest line (a turn is confirmed in order) or the newest (dropped).
+  function lineSettled(current, id, newest) {
+    let index = newest ? current.lines.length - 1 : 0;
+    if (id) {
+      index = current.lines.findIndex((line) => line.id === id);
+      current.resending = current.resending.filter((other) => other !== id);
+    }
+    if (index >= 0 && index < current.lines.length) current.lines.splice(index, 1);
+  }
+
   function onFrame(current, data) {
     if (current.stopped) return;
     const now = performance.now();
@@ -157,7 +253,10 @@
     if (current.muted) return;
     if (!current.handsFree && !current.held) return;
     const ws = current.ws;
-    if (ws && ws.readyState === WebSocket.OPEN && current.serverState !== 'connecting') ws.send(data.pcm);
+    if (ws && ws.readyState === WebSocket.OPEN && current.serverState !== 'connecting') {
+      ws.send(data.pcm);
+      remember(current, data.pcm);
+    }
   }
 
   function onMessage(current, data) {
@@ -175,6 +274,12 @@
     }
     switch (message.type) {
       case 'ready':
+        // A new connection numbers its replies from 1 again: the old ones are done with.
+        if (current.greeted) {
+          current.replies = new Map();
+          current.currentReply = null;
+          current.pendingAudio = null;
+        }
         current.greeted = true;
         current.lost = false;
         current.serverState = message.status === 'active' ? 'listening' : 'ended';
@@ -186,6 +291,7 @@
           current.awaitingFirstAudio = true;
         }
         if (message.state === 'hearing' && current.sources.size > 0) bargeIn(current);
+        if (message.state === 'hearing') lineStarted(current);
         current.serverState = message.state;
         shownState();
         break;
@@ -193,6 +299,8 @@
         emit({ type: 'partial', text: message.text });
         break;
       case 'heard':
+        // Stored (or stored before, replayed): the line is confirmed.
+        lineSettled(current, message.line || null, false);
         emit({ type: 'heard', text: message.text, turn: message.turn });
         break;
       case 'revised':
@@ -218,10 +326,13 @@
         break;
       }
       case 'error':
+        if (message.line) lineSettled(current, message.line, false);
+        else if (message.code === 'too_long' || message.code === 'no_speech') lineSettled(current, null, true);
         emit({ type: 'error', code: message.code, message: message.message });
         break;
       case 'ended':
         current.serverState = 'ended';
+        current.lines = [];
         emit({ type: 'ended', ended_by: message.ended_by === undefined ? null : message.ended_by });
         stopCapture(current);
         shownState();
@@ -344,7 +455,11 @@
 
   function mute(muted) {
     const current = call;
-    if (!current) return;
+    if (!current) {
+      // The microphone button after a busy refusal: try the voice line again.
+      if (!muted && refused) start(refused);
+      return;
+    }
     current.muted = Boolean(muted);
     if (current.stream) current.stream.getAudioTracks().forEach((t) => (t.enabled = !current.muted));
     if (current.ws && current.ws.readyState === WebSocket.OPEN) {
