@@ -27,6 +27,7 @@ from coach.personas.dialogue import (
     is_repeat_request,
     line_problem,
     numbers,
+    states_something,
 )
 from coach.personas.model import Persona
 from coach.scenarios.model import Scenario
@@ -96,6 +97,8 @@ def check_call(
             turn = analyse(text, language, _company_names(scenario), set())
             last_heard = turn.heard
             state.observe(turn)
+            # Any statement of substance (not only questions) is something to react to.
+            state.pitched |= states_something(text, language)
             continue
         customer_index += 1
         if rep_turns == 0:

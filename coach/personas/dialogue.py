@@ -30,6 +30,8 @@ TOPICS = (
     "team",
     "current",
     "problem",
+    "worry",
+    "trigger",
     "goal",
     "schedule",
     "identity",
@@ -66,7 +68,7 @@ _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "zh": re.compile(
             r"什么时候(?:想|要|需要|打算|考|入学|做|交|申请|开始上)|截止|最晚|时间节点|哪次考试|哪一年|"
-            r"大概什么时候|计划.{0,4}时候|时间点|节点|什么时候入学|几月"
+            r"大概什么时候(?:考|入学|申请|开始|要|出)|计划.{0,4}时候|时间点|节点|什么时候入学|几月"
         ),
     },
     "team": {
@@ -89,7 +91,8 @@ _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "zh": re.compile(
             r"现在(?:用|是怎么|怎么|在用)|目前.{0,6}(?:用|怎么)|试过|之前.{0,8}(?:用|学|办法|方法|上过|报过)|"
-            r"怎么处理|怎么学|怎么管|有没有(?:上过|学过|报过|用过)|用过|了解过|别家|怎么备考|怎么准备|吃过药|在哪里|上过课"
+            r"怎么处理|怎么学|怎么管|有没有(?:上过|学过|报过|用过)|用过|了解过|别家|怎么备考|怎么准备|吃过药|在哪里|上过课|"
+            r"做过什么|问过别|处理过|别的机构|别的医院|别的诊所"
         ),
     },
     "problem": {
@@ -99,13 +102,35 @@ _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
             r"tell me (?:a bit |more )?about|\bpain|struggl|fall(?:s|ing)? through|bother|"
             r"what(?:'s| is) the (?:problem|issue|challenge)|how (?:bad|often|long)|what does (?:that|it|this) (?:cost|mean)|worth to you|"
             r"how many .* (?:lost|slip|miss)|for a while|how many hours|what happened|what did (?:it|that) cost|"
-            r"(?:cost|costs|costing) you|where is it|how has it changed|going on with|what(?:'s| is) it like|affect",
+            r"(?:cost|costs|costing) you|where is it|how ha(?:s|ve) (?:\w+ ){0,3}changed|going on with|what(?:'s| is) it like|affect|"
+            r"\blosing\b|\bthinning\b|getting to you|working (?:okay|ok|well|for you)|happy with|get(?:s)? stuck|"
+            r"break(?:s)? down|go(?:es)? wrong|day to day|how many (?:\w+ ){0,3}(?:slip|fall|get lost|go missing)|"
+            r"what (?:does|did|would) (?:that|it|a \w+(?: \w+)?) (?:usually )?cost|worth (?:to you|over a year)|how often",
             re.I,
         ),
         "zh": re.compile(
             r"什么时候开始|怎么回事|什么情况|情况怎么样|说说.{0,6}情况|问题|困难|变化|哪一项|最吃力|最头疼|短板|"
-            r"多少分|几分(?!钟)|考过|考了|单项|哪一科|哪科|多久|多长时间|哪块|哪里.{0,4}(?:不满意|在意)|不满意|"
+            r"(?:考|测)(?:了|出来|的)?多少分|现在多少分|几分(?!钟)|考过|考了|单项|哪一科|哪科|多久|多长时间|哪块|哪里.{0,4}(?:不满意|在意)|不满意|"
             r"怎么变|影响|多吗|敢不敢|哪一项|哪里没帮|什么原因"
+        ),
+    },
+    "worry": {
+        "en": re.compile(
+            r"\bworr(?:y|ies|ied|ying)\b|\bconcern|put(?:s|ting)? you off|hesitat|nervous|scared|afraid|"
+            r"holding you back|what(?:'s| is) stopping|reservation|\bwary\b|risk (?:for|to) you",
+            re.I,
+        ),
+        "zh": re.compile(r"担心|顾虑|放不下|怕什么|最怕|犹豫|不放心|纠结"),
+    },
+    "trigger": {
+        "en": re.compile(
+            r"what made you|what prompted|\btipped\b|why now|made you (?:think|look|start|get)|"
+            r"why (?:did|are|have) you (?:\w+ ){0,2}(?:fill|look|call|get in touch|reach|enquir|inquir)|"
+            r"what(?:'s| has) changed (?:lately|recently)|(?:lately|recently)\?",
+            re.I,
+        ),
+        "zh": re.compile(
+            r"为什么(?:想|会|现在|要)|什么让|怎么想到|契机|为啥(?:想|要|现在)|怎么突然"
         ),
     },
     "goal": {
@@ -113,8 +138,8 @@ _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
             r"what would matter|what matters|what would you like|hoping (?:for|to)|\bgoal|ideal|"
             r"look(?:ing)? for in|what would (?:good|success)|what do you want|what would make|"
             r"(?:most )?want (?:to get )?out of|what (?:would|do) you (?:most )?(?:want|need) to (?:know|see|hear)|"
-            r"what would (?:it|you) (?:most )?(?:take|need)|"
-            r"improve|like to change|what would help",
+            r"what would (?:it|you) (?:most )?(?:take|need)|what would you (?:want|like) to ask|"
+            r"improve|like to change|what would help|\bpriority\b|important to you|be interested|be helpful",
             re.I,
         ),
         "zh": re.compile(
@@ -130,7 +155,8 @@ _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
             re.I,
         ),
         "zh": re.compile(
-            r"有空|哪天|时间.{0,4}(?:方便|合适)|每周.{0,8}(?:时间|几个)|抽出|拿出.{0,6}时间|几点以后|几点下|哪段时间|空一些|空闲"
+            r"有空|哪天|时间.{0,4}(?:方便|合适)|每周.{0,8}(?:时间|几个)|抽出|拿出.{0,6}时间|几点以后|几点下|哪段时间|空一些|空闲|"
+            r"哪些时间|什么时间能|时段|时间怎么安排|比较空|晚自习.{0,4}几点"
         ),
     },
     "good_time": {
@@ -182,8 +208,8 @@ _REASON = {
 
 _YIELD = {
     "en": re.compile(
-        r"^(?:oh,? )?(?:sorry|apologies|no,? )?[ ,.!-]*(?:please )?(?:go on|go ahead|you go|you first|after you|please finish|finish|carry on)"
-        r"(?:,? please| then| sorry)?[.!]?$",
+        r"^(?:oh,? )?(?:sorry|apologies|my (?:fault|bad)|no,? )?[ ,.!-]*(?:please )?(?:go on|go ahead|you go|you first|after you|please finish|finish|carry on)"
+        r"(?: first)?(?:,? please| then| sorry)?[.!]?$",
         re.I,
     ),
     "zh": re.compile(
@@ -203,6 +229,80 @@ _CLOSING = {
         r"发您|发你|加您微信|加你微信|登记上|给您登记|给你登记|再联系|再给您打|再给你打|再打给|到时候过来|到了给我|"
         r"再见|拜拜|再跟您确认|再跟你确认|定了时间.{0,6}说一声"
     ),
+}
+
+_CONFIRM = {
+    "en": re.compile(
+        r"^(?:so,? |and,? |okay,? |right,? )*(?:you're|you are|you've|you have|you run|you look after|"
+        r"it's|that's|this is|your)\b[^?]{0,80}\?$|,? (?:right|yeah|is that right|correct|isn't it|aren't you)\?$",
+        re.I,
+    ),
+    "zh": re.compile(r"(?:对吧|是吧|对吗|是吗|对不对|是不是)[？?]?$"),
+}
+_PROPOSES = {
+    "en": re.compile(
+        r"\b(?:would|could|does|will|can) (?:a |an |the )?(?:[\w-]+ ){0,4}(?:work|suit|be (?:worth|better|easier|okay|ok|good))\b|"
+        r"\bshall (?:we|i)\b|\bhow about\b|\bwhy don't (?:we|i)\b|\bwhat about (?:a|an|the|\w+day)\b|"
+        r"\b(?:would|do) you (?:like|want) (?:to|me to) (?:book|come|pop|try|set|start|do|go|see)|"
+        r"\b(?:could|can) (?:we|i) (?:at least )?(?:book|set|pencil|put|schedule|get|take|meet|arrange)|"
+        r"\blet's (?:book|set|pencil|get|schedule|do)|\bwhich (?:one|of those|sounds|works|suits|would)\b|"
+        r"\b(?:want|like) to (?:book|come in)\b|\b(?:book|put) you (?:in|down)\b\?|"
+        r"\bcould you (?:come|pop|make it|do)\b|\bif i send\b|\bi can (?:put you|set up|get you)",
+        re.I,
+    ),
+    "zh": re.compile(
+        r"要不|过来看看|来看看|来听听|听听课|来面诊|约一?个|帮您约|给您约|帮你约|给你约|给您安排|给你安排|"
+        r"您看(?:哪|行|可以)|你看(?:哪|行|可以)|挑一个|哪个时间|选一个|可以吗|行吗"
+    ),
+}
+_INDIRECT_QUESTION = {
+    "en": re.compile(
+        r"\b(?:see|know|ask|wondering|check|find out) (?:if|whether) you(?:'d)?\b", re.I
+    ),
+    "zh": re.compile(r"想问(?:一下)?(?:您|你)(?!几个)|想了解(?:一下)?(?:您|你)(?:的|那边|现在)"),
+}
+_PROPOSES_ANY = {
+    "en": re.compile(
+        r"\byou could (?:come|pop|drop) in\b|\bwhy don't you (?:come|pop|book|try)\b|\byou should (?:come|book)\b",
+        re.I,
+    ),
+    "zh": re.compile(
+        r"要不(?:您|你)?|过来看看|过来坐坐|来听听|来试听|来面诊一下|过来面诊|过来一趟"
+    ),
+}
+_APOLOGY = {
+    "en": re.compile(
+        r"pushed too hard|that's on me|that was (?:rude|out of line|uncalled for)|i apologi[sz]e|"
+        r"(?:sorry|apologies) (?:for|about) (?:that|being|my|the tone)|i was out of line|step back",
+        re.I,
+    ),
+    "zh": re.compile(r"语气太冲|道个歉|道歉|是我不对|是我着急|别往心里去|说话太直|态度不好"),
+}
+_ASKS_REPEAT = {
+    "en": re.compile(
+        r"say (?:that|it)(?: last bit| again| one more time)* again|say that last bit|repeat that|"
+        r"come again\?|what did you say|didn't (?:catch|hear) (?:that|what you said|you)",
+        re.I,
+    ),
+    "zh": re.compile(
+        r"再说一遍|再说一下|没听清|刚才说什么|刚才说的什么|您刚才说|你刚才说(?:什么|的是)"
+    ),
+}
+_OFFERS_SEND = {
+    "en": re.compile(
+        r"\b(?:i'll|i will|i can|let me|shall i|i could|i'd) (?:just )?(?:email|text|send|message|drop|pop|forward)|"
+        r"\bsend (?:you|it|over|them)\b",
+        re.I,
+    ),
+    "zh": re.compile(r"发(?:您|你|给您|给你|过去|过来)|加(?:您|你)?微信|资料发|短信"),
+}
+_CLAIMS_BOOKED = {
+    "en": re.compile(
+        r"\b(?:i've|i have) (?:booked|put) you|\bput you down\b(?!.*\?)|\bsee you (?:then|on|there|saturday|thursday)|"
+        r"\byou're booked|\bbooked you|\bconfirm(?:ing)? (?:your|the) (?:booking|appointment|slot)",
+        re.I,
+    ),
+    "zh": re.compile(r"登记上|给您约好|给你约好|约好了|帮您定了|帮你定了|定下来了|到时候见|那天见"),
 }
 
 # --- what a customer line presupposes, and what a rep turn offers -----------------------------
@@ -232,12 +332,13 @@ MENTIONS: dict[str, dict[str, re.Pattern[str]]] = {
     },
     "price": {
         "en": re.compile(
-            r"[£$€]\s?\d|\d\s?(?:dollars?|pounds?|bucks|grand|k\b)|\bper (?:user|graft|month|seat|session)|"
+            r"[£$€]\s?\d|\d\s?(?:dollars?|pounds?|bucks|grand|k\b)|\bper[- ](?:user|graft|month|seat|session)|"
             r"\ba (?:graft|user|seat)\b|\bprice is|\bcosts? (?:is|are|about|around|\d|£|\$)",
             re.I,
         ),
         "zh": re.compile(
-            r"\d+\s?(?:元|块|万)|[一二三四五六七八九十两百千万]+(?:元|块)|每(?:个)?单位|每课时|价格是|费用是|收费是"
+            r"\d+\s?(?:元|块|万)|[一二三四五六七八九十两百千万]+元|"
+            r"(?:[二三四五六七八九十两百千万][一二三四五六七八九十两百千万]*|一[十百千万][一二三四五六七八九十两百千万]*)块|每(?:个)?单位|每课时|价格是|费用是|收费是"
         ),
     },
 }
@@ -269,13 +370,43 @@ _REPEAT_REQUEST = {
     "en": re.compile(
         r"again|didn't (?:quite )?(?:catch|follow|get|understand)|lost me|what do you mean|what you mean|signal|broke up|"
         r"plain english|not sure what|still there|can't hear|cut out|lost the end|english|can't understand|make out|"
-        r"you were saying|what was that|sorry\?",
+        r"you were saying|what was that|sorry\?|gone quiet|are you there",
         re.I,
     ),
     "zh": re.compile(
         r"再说|没听|什么意思|说清楚|听不懂|信号|你说什么|没太|听不到|还在吗|说中文|没听全|断了|不说话|说的什么|听不清"
     ),
 }
+
+_PRICE_REACTION = {
+    "en": re.compile(
+        r"\b(?:expensive|cheaper|pricey|lower than your|times that|that price|your price|the price you|"
+        r"per-graft price|affordable|worth the money|what you're charging)\b",
+        re.I,
+    ),
+    "zh": re.compile(r"贵|便宜|这个价|价格我|价钱|心里有个数|报价|收费标准"),
+}
+_SLOTS_REACTION = {
+    "en": re.compile(
+        r"\b(?:a (?:couple|bunch|list|load) of (?:times|slots)|those times|these times|times to choose|"
+        r"that slot|that time works|the times you)\b",
+        re.I,
+    ),
+    "zh": re.compile(r"一堆时间|时间让我挑|这几个时间|你说的时间|那个时间段|这个时间可以"),
+}
+_PITCH_REACTION = {
+    "en": re.compile(
+        r"\b(?:this|that|your) (?:exact |same )?pitch\b|\bi like it\b|\bthat changes things\b|\bthat's different\b|"
+        r"better than i expected|that addresses it|\b(?:a |that's a )?(?:fair|better|straight) answer\b|"
+        r"sound(?:s)? (?:more )?doable|every (?:vendor|clinic|company|salesman|rep) says|standard \w+ description|"
+        r"thanks for not giving me",
+        re.I,
+    ),
+    "zh": re.compile(
+        r"说得(?:还挺|挺|很)实在|没跟我打包票|你这么说我|这么一说|听你这么说|说得天花乱坠"
+    ),
+}
+_QUOTED = re.compile(r"(?:^|(?<=\s))['‘“\"]([^'’”\"]{6,60})['’”\"](?=[\s.,!?]|$)")
 
 # --- not understood -------------------------------------------------------------------------
 
@@ -306,12 +437,19 @@ _DANGLING_EN = {
     "um", "uh", "like", "how", "what", "when", "which", "few", "some", "very", "into", "than",
     "their",
 }  # fmt: skip
+_COMPLETE_EN_END = re.compile(
+    r"\b(?:go|carry|hold|come|going|keep) on$|\bgo ahead$|\byou first$|\bplease$", re.I
+)
+_COMPLETE_ZH_END = re.compile(r"[吗吧呢啊呀嘛哈啦了]$")
 _DANGLING_YOU = re.compile(
     r"\b(?:form|that|what|if|when|which|because|and|so|do|did|would|could|can|will|have|are) you$",
     re.I,
 )
 _DANGLING_ZH = (
-    "的",
+    "我的",
+    "您的",
+    "你的",
+    "他的",
     "是",
     "在",
     "和",
@@ -371,8 +509,15 @@ def heard(text: str, language: str, vocabulary: set[str] | frozenset[str] = froz
     if not re.search(r"[.?!。？！)）\"”']$", stripped):
         # A typed or transcribed turn that punctuates its sentences but stops without a
         # full stop was cut off ("This is Sophie from Linden Hair", "我想问一下您那个周末").
-        if re.search(r"[,，.。?？!！;；:：]", stripped) and (
-            len(re.findall(r"[A-Za-z']+", stripped)) >= 3 or len(HAN.findall(stripped)) >= 4
+        complete = (
+            _COMPLETE_ZH_END.search(stripped) and not stripped.endswith(_DANGLING_ZH)
+            if language == "zh"
+            else _COMPLETE_EN_END.search(stripped)
+        )
+        if (
+            not complete
+            and re.search(r"[,，.。?？!！;；:：]", stripped)
+            and (len(re.findall(r"[A-Za-z']+", stripped)) >= 3 or len(HAN.findall(stripped)) >= 4)
         ):
             return "cut_off"
         if language == "zh":
@@ -380,7 +525,12 @@ def heard(text: str, language: str, vocabulary: set[str] | frozenset[str] = froz
                 return "cut_off"
         else:
             last = re.findall(r"[A-Za-z']+", stripped)
-            if last and last[-1].lower() in _DANGLING_EN and len(last) > 2:
+            if (
+                last
+                and last[-1].lower() in _DANGLING_EN
+                and len(last) > 2
+                and not _COMPLETE_EN_END.search(stripped)
+            ):
                 return "cut_off"
             if _DANGLING_YOU.search(stripped):
                 return "cut_off"
@@ -533,6 +683,13 @@ class RepTurn:
     is_question: bool = False
     yields: bool = False
     closes: bool = False
+    confirm: bool = False
+    proposes: bool = False
+    apologises: bool = False
+    asks_repeat: bool = False
+    offers_send: bool = False
+    claims_booked: bool = False
+    questions: list[str] = field(default_factory=list)
 
     @property
     def introduced(self) -> bool:
@@ -555,7 +712,17 @@ def analyse(text: str, language: str, company_names: list[str], vocabulary: set[
     turn = RepTurn(heard=heard(text, language, vocabulary))
     if turn.heard in ("silence", "gibberish", "other_language"):
         return turn
-    turn.yields = bool(_YIELD[language].search(text.strip()))
+    sentences = split_sentences(text) or [text]
+    last = sentences[-1].strip() if sentences else text.strip()
+    turn.yields = bool(_YIELD[language].search(text.strip())) or (
+        len(sentences) > 1
+        and bool(_YIELD[language].search(last))
+        and not any(is_question(x, language) for x in sentences[:-1])
+    )
+    turn.apologises = bool(_APOLOGY[language].search(text))
+    turn.asks_repeat = bool(_ASKS_REPEAT[language].search(text))
+    turn.offers_send = bool(_OFFERS_SEND[language].search(text))
+    turn.claims_booked = bool(_CLAIMS_BOOKED[language].search(text))
     turn.closes = bool(_CLOSING[language].search(text))
     turn.greeted = bool(_GREETING[language].search(text))
     turn.named = bool(_NAME[language].search(text))
@@ -563,10 +730,17 @@ def analyse(text: str, language: str, company_names: list[str], vocabulary: set[
     turn.company = any(name.lower() in low for name in company_names if name)
     turn.reason = bool(_REASON[language].search(text))
     for sentence in split_sentences(text) or [text]:
-        question = is_question(sentence, language)
+        question = is_question(sentence, language) or bool(
+            _INDIRECT_QUESTION[language].search(sentence)
+        )
         turn.is_question = turn.is_question or question
         if not question:
             continue
+        turn.questions.append(sentence)
+        if _CONFIRM[language].search(sentence.strip()):
+            turn.confirm = True
+        if _PROPOSES[language].search(sentence):
+            turn.proposes = True
         for topic in TOPICS:
             if _TOPIC_PATTERNS[topic][language].search(sentence) and topic not in turn.topics:
                 turn.topics.append(topic)
@@ -575,6 +749,18 @@ def analyse(text: str, language: str, company_names: list[str], vocabulary: set[
     turn.days = days_in(text, language)
     turn.slots = time_slots(text, language)
     turn.numbers = numbers(text, language)
+    if _PROPOSES_ANY[language].search(text):
+        turn.proposes = True  # "有空过来看看", "you could pop in": an invitation, asked or not
+    if (
+        turn.is_question
+        and (turn.days or turn.slots)
+        and not turn.proposes
+        and "schedule" not in turn.topics  # "which days suit you?" asks, it offers nothing
+    ):
+        # "Thursday at ten, or Saturday?" offers a time even without "would it work".
+        turn.proposes = any(
+            (days_in(q, language) or time_slots(q, language)) for q in turn.questions
+        )
     return turn
 
 
@@ -595,6 +781,7 @@ class DialogueState:
     revealed: list[str] = field(default_factory=list)
     not_understood: int = 0
     intro_acknowledged: bool = False
+    pitched: bool = False
 
     @property
     def introduced(self) -> bool:
@@ -666,6 +853,10 @@ class DialogueState:
             parts.append(
                 "No day or time was offered: do not accept or mention a specific slot as theirs."
             )
+        if not self.pitched:
+            parts.append(
+                "They have not pitched or claimed anything yet: do not react to a pitch or an answer."
+            )
         if self.revealed:
             parts.append(
                 "You already told them about: "
@@ -714,11 +905,27 @@ def line_problem(
             return "reacts to a price the rep never named"
     if figure_problem(line, language, state.numbers, own_numbers):
         return "quotes a figure nobody gave"
+    if "price" not in state.mentions and _PRICE_REACTION[language].search(line):
+        return "reacts to a price the rep never named"
+    if not (state.slots or state.days) and _SLOTS_REACTION[language].search(line):
+        return "reacts to times the rep never offered"
+    if not state.pitched and _PITCH_REACTION[language].search(line):
+        return "reacts to a pitch or an answer the rep never gave"
+    for quoted in _QUOTED.findall(line):
+        words = [w for w in re.findall(r"[a-z']{4,}", quoted.lower())]
+        if language == "en" and words and not all(w in low_rep for w in words):
+            return f"quotes the rep ({quoted!r}) saying what they never said"
     if not counter_ok:
         for day in days_in(line, language):
             if day not in state.days and day not in ("周末", "工作日", "weekend"):
                 return f"reacts to a day ({day}) the rep never offered"
     return None
+
+
+def states_something(text: str, language: str) -> bool:
+    """True when a rep turn says something of substance (a statement, not only questions)."""
+    statements = [x for x in split_sentences(text) or [text] if not is_question(x, language)]
+    return any(len(x.split()) >= 6 if language == "en" else len(x) >= 10 for x in statements)
 
 
 def is_repeat_request(line: str, language: str) -> bool:
@@ -748,6 +955,7 @@ __all__ = [
     "greets",
     "heard",
     "is_repeat_request",
+    "states_something",
     "line_problem",
     "numbers",
     "vocabulary_of",

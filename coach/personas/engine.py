@@ -28,6 +28,7 @@ from coach.personas.dialogue import (
     is_repeat_request,
     line_problem,
     numbers,
+    states_something,
     vocabulary_of,
 )
 from coach.personas.model import Objection, Persona
@@ -179,7 +180,7 @@ _SIGN_OFF = {
 }
 _NOT_YET = {
     "en": ["Maybe {slot}, but I'm not ready to book yet.", "{slot} might work, but not so fast."],
-    "zh": ["时间先不急着定。", "约时间的事先别急。"],
+    "zh": ["{slot}的话……时间先不急着定。", "{slot}？约时间的事先别急。"],
 }
 _NOT_YET_NO_SLOT = {
     "en": ["I'm not ready to book anything yet.", "Not so fast, I'm not ready to commit."],
@@ -187,11 +188,44 @@ _NOT_YET_NO_SLOT = {
 }
 _DEFLECT = {
     "en": [
-        "Hm, good question. I'd have to think about that, honestly.",
-        "I couldn't tell you off the top of my head.",
-        "I'm not sure, to be honest. I haven't really thought about it like that.",
+        "What do you mean by that, exactly?",
+        "Sorry, in what sense? Ask me something more specific.",
+        "I'm not sure what you're getting at. What exactly do you want to know?",
     ],
-    "zh": ["这个嘛……我还真没仔细想过。", "这个我一下子也说不好。", "这个……说不太上来。"],
+    "zh": [
+        "你具体指哪方面？",
+        "你是问哪一块？说具体点。",
+        "你指的是什么？我没太明白你想问哪方面。",
+    ],
+}
+_YES = {"en": "Yes. ", "zh": "对。"}
+_YES_ONLY = {"en": ["Yes, that's right.", "Yes, that's me."], "zh": ["对，是的。", "嗯，对。"]}
+_BYE = {
+    "en": ["Okay. Talk then.", "Alright, speak soon.", "Fine. Bye for now."],
+    "zh": ["行，那先这样。", "好，那再说吧。", "嗯，好，再见。"],
+}
+_APOLOGY_TAKEN = {
+    "en": ["Fine. Just keep it civil.", "Alright. Apology accepted, but keep it respectful."],
+    "zh": ["行吧，你好好说话就行。", "嗯，那你说吧，别再那样了。"],
+}
+_I_SAID = {"en": "I said: ", "zh": "我说，"}
+_PRICE_OVER = {
+    "en": [
+        "That's more than I had in mind, honestly.",
+        "Hm. That's above what I was planning to spend.",
+    ],
+    "zh": ["这比我想的贵不少啊。", "这个价超出我的预算了。"],
+}
+_PRICE_WITHIN = {
+    "en": ["Okay, that's roughly in the range I was thinking.", "Alright, that's not crazy."],
+    "zh": ["嗯，这个价位还在我考虑范围内。", "这个价还行，不算离谱。"],
+}
+_PRICE_TOTAL = {
+    "en": [
+        "Okay, and what would that come to in total, for me?",
+        "So what's that all in, roughly?",
+    ],
+    "zh": ["那算下来一共要多少钱？", "那总共大概多少钱？"],
 }
 _GOOD_TIME = {
     "en": ["I've got a few minutes. Go ahead.", "Now's okay, briefly. Go on."],
@@ -222,11 +256,11 @@ _BOOKING_WORDS = {
         r"confirm|link|invite|address|see you|speak soon|talk soon|booked|put you down|details",
         re.I,
     ),
-    "zh": re.compile(r"确认|链接|地址|时间|登记|到时候|再见|注意事项"),
+    "zh": re.compile(r"确认|链接|地址|登记|到时候|再见|注意事项"),
 }
 _PROPOSAL = {
     "en": re.compile(r"\bbook|put you down|schedul|set up|pencil|come in|shall we|shall i", re.I),
-    "zh": re.compile(r"约|预约|安排|定一个|登记|过来面诊|来院"),
+    "zh": re.compile(r"帮您约|给您约|帮你约|给你约|预约一?个|安排一?个|定一个|登记|过来面诊|来院"),
 }
 _EN_STOP = set(
     "about after again also because been before being could every from have here just like make "
@@ -314,6 +348,39 @@ class Reply:
     clips: tuple[str, ...] = ()
 
 
+_WEEKDAYS = re.compile(
+    r"monday|tuesday|wednesday|thursday|friday|周[一二三四五]|星期[一二三四五]", re.I
+)
+_WEEKEND = re.compile(r"saturday|sunday|weekend|周[六日天末]|星期[六日天]", re.I)
+_EVENING = re.compile(
+    r"evening|tonight|\b(?:[5-9]|six|seven|eight|nine)(?::\d\d)? ?(?:pm|p\.m\.)|晚上|今晚|1[89]:|19|20:|七点|八点",
+    re.I,
+)
+_MORNING = re.compile(
+    r"morning|\bam\b|a\.m\.|上午|早上|\b(?:8|9|10|11|eight|nine|ten|eleven)\b(?!:\d\d ?p)", re.I
+)
+_BUSY = re.compile(
+    r"weekdays? (?:are|is) (?:impossible|out|tough|hard)|can't do weekdays|晚自习|平时晚上都在|工作日不行|平时没空",
+    re.I,
+)
+
+
+def _slot_fit(option: str, week: str, language: str) -> int:
+    """How well an offered slot fits the persona's own week (its schedule answer, its needs)."""
+    low = option.lower()
+    score = 0
+    weekend, weekday = bool(_WEEKEND.search(low)), bool(_WEEKDAYS.search(low))
+    if weekend and re.search(r"weekend|saturday|sunday|周末|周六|周日", week):
+        score += 2
+    if weekday and _BUSY.search(week):
+        score -= 3 if (_EVENING.search(low) or language == "zh") else 1
+    if _MORNING.search(low) and re.search(r"morning|上午|早上", week):
+        score += 1
+    if _EVENING.search(low) and re.search(r"evening|after (?:five|six)|晚上(?!都在)", week):
+        score += 1
+    return score
+
+
 def _first_token(value: str, language: str) -> str:
     value = re.split(r"[（(,，]", value)[0].strip()
     if language == "zh":
@@ -389,6 +456,7 @@ class BuiltinPersona:
         self._clip_of: dict[str, str] = {}
         self._turn_clips: list[str] = []
         self._turn: RepTurn | None = None
+        self._prefix: str | None = None
 
     def _topics_of_bank_lines(self) -> dict[str, list[str]]:
         """Which answer topic each bank line is about, when it says the same as an answer.
@@ -402,8 +470,10 @@ class BuiltinPersona:
         }
         # Only the banks where the customer volunteers facts; a reaction to a proposal
         # ("Thursday could work") must stay available whatever was said before.
-        for move in ("needs_question", "small_talk"):
-            for line in self.persona.responses.get(move, []):
+        objection_lines = [line for o in self.persona.objections for line in o.lines]
+        for move in ("needs_question", "small_talk", "objections"):
+            bank = objection_lines if move == "objections" else self.persona.responses.get(move, [])
+            for line in bank:
                 mine = compact(self._fill(line), self.language)
                 scored = [
                     (fuzz.partial_ratio(mine, other), topic)
@@ -505,7 +575,7 @@ class BuiltinPersona:
         fallback = self._pick(_FILLER_REPLIES[self.language], rep_text)
         return fallback or _FILLER_REPLIES[self.language][0]
 
-    def _closest(self, lines: list[str], rep_text: str) -> list[str]:
+    def _closest(self, lines: list[str], rep_text: str, *, strict: bool = False) -> list[str]:
         """The line that shares most words with what the rep just said (ties: all of them).
 
         "Oh, she can come along?" fits a rep who just invited the wife, not one who talked
@@ -514,10 +584,10 @@ class BuiltinPersona:
         fresh = self._fresh(lines, rep_text)
         if not fresh:
             return fresh
-        rep = self._words(rep_text)
+        rep = self._content_words(rep_text) if strict else self._words(rep_text)
         scores = {line: len(rep & self._words(self._fill(line))) for line in fresh}
         best = max(scores.values())
-        if best < (2 if self.language == "zh" else 1):
+        if best < (2 if self.language == "zh" else 1) + (1 if strict else 0):
             return []  # none fits what the rep just said; a plain acknowledgement will
         return [line for line in fresh if scores[line] == best]
 
@@ -602,10 +672,9 @@ class BuiltinPersona:
         for objection in remaining:
             if move == "price" and objection.kind == "price":
                 return objection
-        if (
-            move in ("pitch", "price", "next_step", "proof")
-            or self.state.turns >= 6 - self.persona.difficulty // 2
-        ):
+        late = self.state.turns >= 6 - self.persona.difficulty // 2
+        if move in ("pitch", "price", "next_step", "proof") or (late and self.dialogue.pitched):
+            # Late in the call a worry comes up unasked, but only once there is a pitch to doubt.
             return remaining[0]
         return None
 
@@ -636,8 +705,8 @@ class BuiltinPersona:
 
     def _not_yet(self, turn: RepTurn, rep_text: str) -> str:
         """Said before a worry when the rep proposed a slot: the proposal is heard, not taken."""
-        slot = self._slot_words(rep_text) if (turn.slots or turn.days) else ""
-        if not slot and not _PROPOSAL[self.language].search(rep_text):
+        slot = self._slot_words(rep_text) if (turn.slots or turn.days) and turn.proposes else ""
+        if not slot and not (turn.proposes or _PROPOSAL[self.language].search(rep_text)):
             return ""  # nothing was proposed to turn down
         templates = _NOT_YET if slot else _NOT_YET_NO_SLOT
         line = self._rng().choice(templates[self.language]).format(slot=slot)
@@ -649,15 +718,23 @@ class BuiltinPersona:
         offered = bool(d.slots or d.days)
         if offered and self._ready_to_agree():
             return self._end("agreement", rep_text, "next_step")
-        booking = bool(_BOOKING_WORDS[self.language].search(rep_text))
-        lines = _NOT_AGREED if offered and booking and not turn.is_question else _SIGN_OFF
+        booking = turn.claims_booked or bool(_BOOKING_WORDS[self.language].search(rep_text))
+        if offered and booking and not turn.is_question:
+            lines = _NOT_AGREED
+        elif turn.offers_send:
+            lines = _SIGN_OFF
+        else:
+            lines = _BYE  # nothing was offered to send: no "send it over"
         return Reply(self._say(rep_text, lines[self.language]), move)
 
     def reply(self, rep_text: str) -> Reply:
         """Answer one rep turn."""
         raised, resolved = len(self.state.objections_raised), len(self.state.objections_resolved)
         self._turn_clips = []
+        self._prefix = None
         reply = self._reply(rep_text)
+        if self._prefix and reply.ended_by is None:
+            reply = replace(reply, text=self._join(self._prefix, reply.text))
         self.state.history.append(("customer", reply.text))
         self.state.dialogue = self.dialogue.as_dict()
         self.state.last_clips = list(dict.fromkeys(self._turn_clips))
@@ -734,14 +811,27 @@ class BuiltinPersona:
         for topic in topics[:2]:
             if said and len(said[0]) > limit // 2:
                 break  # one full answer is enough; the rep can ask the rest again
+            if topic == "worry":
+                worry = self._worry(rep_text)
+                if worry is not None:
+                    said.append(worry)
+                continue
             again = topic in d.answered or topic in d.revealed
             lines = self.persona.answers.get(topic, [])
-            line = self._pick(lines, rep_text, check=False)
+            if topic == "trigger":
+                lines = self.persona.responses.get("needs_question", [])
+                line = self._pick(self._closest(lines, rep_text) or lines, rep_text)
+                lines = [] if line else self.persona.answers.get("problem", [])
+            else:
+                line = None
+            line = line or self._pick(lines, rep_text, check=False)
+            repeated = False
             if line is None and again and lines:
-                line = self._fill(lines[0])
+                line, repeated = self._fill(lines[0]), True
             if line is None:
                 continue
-            if again:
+            if repeated or (topic in d.answered and topic != "trigger"):
+                # Asked again, the customer says it again, as said before, not as news.
                 line = (
                     _AS_I_SAID[self.language] + line[0].lower() + line[1:]
                     if self.language == "en"
@@ -751,6 +841,79 @@ class BuiltinPersona:
             d.answered += [topic] if topic not in d.answered else []
             d.revealed += [topic] if topic not in d.revealed else []
         return self._join(*said) if said else None
+
+    def _worry(self, rep_text: str) -> str | None:
+        """What worries the customer most, asked outright: the standing worry, or the next one."""
+        s = self.state
+        pending = self._pending_objection()
+        if pending is not None:
+            line = self._pick(pending.lines, rep_text)
+            if line is None and pending.lines:
+                return _AS_I_SAID[self.language] + (
+                    self._fill(pending.lines[0])[0].lower() + self._fill(pending.lines[0])[1:]
+                    if self.language == "en"
+                    else self._fill(pending.lines[0])
+                )
+            return line
+        for objection in self.persona.objections:
+            if objection.id in s.objections_raised:
+                continue
+            if objection.kind == "price" and "price" not in self.dialogue.mentions:
+                continue
+            line = self._pick(objection.lines, rep_text)
+            if line is not None:
+                s.objections_raised.append(objection.id)
+                return line
+        return None
+
+    def _choice_answer(self, turn: RepTurn, rep_text: str) -> str | None:
+        """The option of an either-or question that the card names ("IELTS or TOEFL?")."""
+        for question in reversed(turn.questions):
+            parts = re.split(r"还是|或者|\bor\b", question.rstrip("？?。. "), flags=re.I)
+            if len(parts) != 2:
+                continue
+            second = parts[1].strip(" ，,")
+            if not second or len(second) > (6 if self.language == "zh" else 30):
+                continue
+            first = parts[0].strip(" ，,")
+            first = first[-len(second) :] if self.language == "zh" else first.split()[-1]
+            card = " ".join(
+                [
+                    self.persona.background,
+                    self.persona.role,
+                    *self.persona.hidden_needs,
+                    *(line for lines in self.persona.answers.values() for line in lines),
+                ]
+            ).lower()
+            found = [o for o in (first, second) if o and o.lower() in card]
+            if len(found) != 1:
+                continue
+            about = [
+                line
+                for lines in self.persona.answers.values()
+                for line in lines
+                if found[0].lower() in line.lower()
+            ]
+            line = self._pick(about, rep_text, check=False)
+            head = found[0] + ("。" if self.language == "zh" else ".")
+            head = head[0].upper() + head[1:]
+            return self._join(head, line) if line else head
+        return None
+
+    def _price_reaction(self, turn: RepTurn, rep_text: str) -> str | None:
+        """A reaction to a price the rep just named, fitting the persona's budget."""
+        figures = [v for v in turn.numbers if v >= 1]
+        if "price" not in turn.mentions or not figures:
+            return None
+        budget = [v for v in numbers(self.persona.facts.budget, self.language) if v >= 100]
+        top = max(figures)
+        if budget and top > 1.15 * max(budget):
+            bank = _PRICE_OVER
+        elif budget and top >= 0.3 * max(budget):
+            bank = _PRICE_WITHIN
+        else:
+            bank = _PRICE_TOTAL
+        return self._pick(bank[self.language], rep_text)
 
     def _reply(self, rep_text: str) -> Reply:
         s = self.state
@@ -763,15 +926,37 @@ class BuiltinPersona:
         d.observe(turn)
         if turn.heard != "ok":
             return self._not_understood(turn, rep_text)
+        said = [text for speaker, text in s.history[:-1] if speaker == "customer"]
+        if turn.asks_repeat and len(said) > 1 and not turn.topics:
+            # "Could you say that again?": the customer says it again, as said.
+            s.moves.append("small_talk")
+            return Reply(_I_SAID[self.language] + said[-1], "small_talk")
         if turn.yields:
             s.moves.append("small_talk")
             return Reply(self._say(rep_text, _YIELD_REPLY[self.language]), "small_talk")
         move, _ = self.classifier.classify(rep_text)
-        if move == "self_intro" and d.intro_acknowledged:
+        if is_rude(rep_text) or is_pressure(rep_text):
+            move = "rude"
+        if turn.apologises and "rude" in s.moves:
+            # "Sorry, I pushed too hard": taken, coolly, before the rest of the turn's answer.
+            self._prefix = self._pick(_APOLOGY_TAKEN[self.language], rep_text)
+            move = "needs_question" if turn.is_question else "small_talk"
+        if move == "self_intro" and (d.intro_acknowledged or s.turns > 2):
             move = "needs_question" if turn.is_question else "pitch"
-        if turn.introduced and not was_introduced and move not in ("rude", "next_step", "price"):
+        if (
+            turn.introduced
+            and not was_introduced
+            and s.turns <= 3
+            and move not in ("rude", "next_step", "price")
+        ):
             move = "self_intro"  # the first time the rep says who they are, that is the news
-        if set(turn.topics) - {"identity", "good_time"} and move in (
+        if turn.proposes and move != "rude" and s.turns > 1:
+            move = "next_step"  # a proposal gets acceptance, a counter or a reason
+        if states_something(rep_text, self.language) and (
+            move in ("pitch", "proof", "price", "objection_answer") or "price" in turn.mentions
+        ):
+            d.pitched = True
+        if (set(turn.topics) - {"identity", "good_time"} or turn.confirm) and move in (
             "off_topic", "small_talk", "unknown", "greeting",
         ):  # fmt: skip
             move = "needs_question"  # a question about their situation is never off topic
@@ -805,9 +990,8 @@ class BuiltinPersona:
             if s.patience <= 0:
                 return self._end("hangup", rep_text, move)
             first = _DISPARAGE_REPLY if is_disparaging(rep_text) else _OVERPROMISE
-            second = _OVERPROMISE if first is _DISPARAGE_REPLY else _DISPARAGE_REPLY
-            lines = [*first[self.language], *second[self.language][:1]]
-            return Reply(self._say(rep_text, lines), move)
+            rude = self.persona.responses.get("rude", [])
+            return Reply(self._say(rep_text, first[self.language], rude), move)
         if turn.closes and not (turn.is_question and (turn.slots or turn.days)):
             return self._closing(turn, rep_text, move)
         s.trust = min(
@@ -818,6 +1002,29 @@ class BuiltinPersona:
         if move == "next_step":
             turn.topics = [t for t in turn.topics if t != "schedule"]  # the reaction covers it
         answer = self._answer(turn, rep_text)
+        if turn.confirm:
+            answer = (
+                _YES[self.language] + answer
+                if answer
+                else self._pick(_YES_ONLY[self.language], rep_text)
+            )
+        price_objection = next(
+            (
+                o
+                for o in self.persona.objections
+                if o.kind == "price" and o.id not in s.objections_raised
+            ),
+            None,
+        )
+        if "price" in turn.mentions and price_objection is not None and move != "next_step":
+            # A price named: the customer's own price worry is the reaction, if it fits the call.
+            if self._fresh(price_objection.lines, rep_text):
+                return self._raise(price_objection, rep_text, move, answer)
+        if "price" in turn.mentions:
+            price_line = self._price_reaction(turn, rep_text)
+            if price_line is not None:
+                answer = self._join(answer, price_line)
+                asked = True
         pending = self._pending_objection()
         if answer is not None and move == "needs_question":
             pending = None  # a question answered; the worry waits for the rep's answer to it
@@ -831,7 +1038,7 @@ class BuiltinPersona:
                             answer,
                             self._say(
                                 rep_text,
-                                self._closest(pending.resolved_lines, rep_text),
+                                self._closest(pending.resolved_lines, rep_text, strict=True),
                                 self.persona.responses.get("objection_answer", []),
                             ),
                         ),
@@ -865,7 +1072,7 @@ class BuiltinPersona:
                         rep_text,
                         self.persona.responses.get("next_step", []),
                         _SAY_MORE[self.language],
-                        counter_ok=True,
+                        counter_ok=not (turn.days or turn.slots),
                     ),
                 ),
                 move,
@@ -892,14 +1099,20 @@ class BuiltinPersona:
             return Reply(self._say(rep_text, _GOOD_TIME[self.language]), move)
         if asked and move not in ("greeting", "self_intro"):
             # A question the card has no answer for: a line on what was asked, or a deflection.
-            near = self._closest(self.persona.responses.get("needs_question", []), rep_text)
+            choice = self._choice_answer(turn, rep_text)
+            if choice is not None:
+                return Reply(choice, move)
+            card = [line for lines in self.persona.answers.values() for line in lines]
+            near = self._closest(
+                [*card, *self.persona.responses.get("needs_question", [])], rep_text, strict=True
+            )
             return Reply(self._say(rep_text, near, _DEFLECT[self.language]), move)
         groups = [self.persona.responses.get(move, [])]
         if move in ("pitch", "price", "proof", "objection_answer"):
             # Only a reaction to what the rep actually said; "that's a fair answer" needs an
             # answer to a worry, which the objection flow above gives.
             bank = [] if move == "objection_answer" else self.persona.responses.get(move, [])
-            groups = [self._closest(bank, rep_text)]
+            groups = [self._closest(bank, rep_text, strict=True)]
         if move in ("greeting", "self_intro") and (d.intro_acknowledged or s.turns > 2):
             groups = []  # pick-up lines ("Hale. Go ahead.") don't fit later in the call
         return Reply(self._say(rep_text, *groups), move)
@@ -963,12 +1176,39 @@ class BuiltinPersona:
             options = turn is not None and (len(set(turn.days)) >= 2 or len(turn.slots) >= 2)
             # Offered a choice ("Saturday at ten or Thursday at six?"), the customer picks one.
             line = None if options else self._pick(self.persona.agree_when.lines, rep_text)
+            if line is not None and turn is not None and (turn.days or turn.slots):
+                # A stock line naming its own day or hour fits only when it is the rep's slot.
+                if (
+                    self._slot_words(line)
+                    and self._slot_words(line).lower() not in rep_text.lower()
+                ):
+                    line = None
             if line is None:
-                slot = self._slot_words(rep_text)
+                slot = self._chosen_slot(rep_text)
                 templates = _AGREE_SLOT if slot else _AGREE_NO_SLOT
                 line = self._rng().choice(templates[self.language]).format(slot=slot)
             return Reply(line, move, ended_by=how)
         return Reply(self._say(rep_text, self.persona.hang_up_when.lines), move, ended_by=how)
+
+    def _chosen_slot(self, rep_text: str) -> str:
+        """Of the slots the rep offered, the one that fits the persona's own week best."""
+        parts = re.split(r"\bor\b|还是|或者|或是|要么|，或", rep_text, flags=re.I)
+        options = [self._slot_words(part) for part in parts]
+        options = [o for o in options if o]
+        if len(options) <= 1:
+            return self._slot_words(rep_text)
+        week = " ".join(
+            [
+                *self.persona.answers.get("schedule", []),
+                *self.persona.hidden_needs,
+                *self.persona.responses.get("next_step", []),
+                *(line for o in self.persona.objections for line in o.lines if o.kind == "timing"),
+            ]
+        ).lower()
+        return max(
+            options,
+            key=lambda option: (_slot_fit(option, week, self.language), -options.index(option)),
+        )
 
     def _slot_words(self, rep_text: str) -> str:
         """The day and time the rep just proposed, as they said it ("Thursday at 10")."""
@@ -977,12 +1217,17 @@ class BuiltinPersona:
                 r"(?:今天|明天|后天|今晚|明晚|这周|下周|本周)?(?:周[一二三四五六日天末]|星期[一二三四五六日天])?"
                 r"(?:上午|下午|晚上|中午|早上)?[一二三四五六七八九十两\d]+(?:点|:|：)(?:半|[一二三四五六七八九十\d]+分?)?",
                 rep_text,
+            ) or re.search(
+                r"(?:这|下|本)?(?:周[一二三四五六日天末]|星期[一二三四五六日天])(?:上午|下午|晚上|中午|早上)?",
+                rep_text,
             )
         else:
             match = re.search(
                 r"\b(?:(?:this|next) )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow)"
                 r"(?: (?:morning|afternoon|evening))?(?: at (?:\d{1,2}(?::\d{2})?(?:\s?(?:am|pm|a\.m\.|p\.m\.))?|"
-                r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon)\b)?",
+                r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon)\b"
+                r"(?: (?:fifteen|twenty|thirty|forty|forty-five|fifty|o'clock|\d\d))?"
+                r"(?:\s?(?:am|pm|a\.m\.|p\.m\.))?)?",
                 rep_text,
                 re.I,
             )

@@ -7,6 +7,7 @@ from coach.backends.fake import FakeEmbedder
 from coach.content.catalog import load_catalog
 from coach.personas.dialogue import analyse, heard
 from coach.personas.engine import (
+    _BYE,
     _DEFLECT,
     _DISPARAGE_REPLY,
     _NOT_AGREED,
@@ -101,8 +102,9 @@ def test_a_booking_the_customer_never_agreed_to_is_corrected():
 
 
 def test_a_follow_up_without_a_slot_gets_a_sign_off():
+    # Nothing was offered to send, so the customer does not ask for it to be sent.
     en = _engine(CRM_EN).reply("Sounds good, I'll follow up next week sometime.")
-    assert en.text in _SIGN_OFF["en"]
+    assert en.text in _BYE["en"]
     zh = _engine(IELTS_ZH).reply("那您先跟孩子爸爸商量一下，我把资料发您微信。")
     assert zh.text in _SIGN_OFF["zh"]
 
