@@ -3,8 +3,6 @@
 Each test is one failure kind, in both languages, with rep lines written for these tests.
 """
 
-from coach.backends.fake import FakeEmbedder
-from coach.content.catalog import load_catalog
 from coach.personas.dialogue import DialogueState, analyse, heard, line_problem
 from coach.personas.engine import (
     _APOLOGY_TAKEN,
@@ -12,13 +10,10 @@ from coach.personas.engine import (
     _FILLER_REPLIES,
     _I_SAID,
     _YIELD_REPLY,
-    BuiltinPersona,
 )
 from coach.personas.moves import is_pressure, is_rude
-from tests.conftest import SEEDS
+from tests.personas.support import engine_after_intro
 
-CATALOG = load_catalog([SEEDS])
-EMBEDDER = FakeEmbedder()
 TOM = ("hair-clinic-booking-en", "tom-teacher-hesitant")
 DANA = ("crm-logistics-discovery", "dana-ops-director")
 CHEN = ("hair-clinic-booking-zh", "chen-boss-price")
@@ -33,13 +28,7 @@ INTRO = {
 
 
 def _engine(ids, seed=0):
-    scenario_id, persona_id = ids
-    engine = BuiltinPersona(
-        CATALOG.personas[persona_id], CATALOG.scenarios[scenario_id], EMBEDDER, seed=seed
-    )
-    engine.opening()
-    engine.reply(INTRO[scenario_id])
-    return engine
+    return engine_after_intro(ids, INTRO[ids[0]], seed)
 
 
 def _fillers(language):

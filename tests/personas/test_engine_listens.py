@@ -3,8 +3,6 @@
 Both languages for each kind: a rep line and the kind of reply it must get.
 """
 
-from coach.backends.fake import FakeEmbedder
-from coach.content.catalog import load_catalog
 from coach.personas.dialogue import analyse, heard
 from coach.personas.engine import (
     _BYE,
@@ -13,13 +11,10 @@ from coach.personas.engine import (
     _NOT_AGREED,
     _OVERPROMISE,
     _SIGN_OFF,
-    BuiltinPersona,
 )
 from coach.personas.moves import is_disparaging, is_overclaim, is_rude
-from tests.conftest import SEEDS
+from tests.personas.support import engine_after_intro
 
-CATALOG = load_catalog([SEEDS])
-EMBEDDER = FakeEmbedder()
 HAIR_EN = ("hair-clinic-booking-en", "olivia-researcher-skeptic")
 CRM_EN = ("crm-logistics-discovery", "dana-ops-director")
 HAIR_ZH = ("hair-clinic-booking-zh", "chen-boss-price")
@@ -33,13 +28,7 @@ INTRO = {
 
 
 def _engine(ids, seed=0):
-    scenario_id, persona_id = ids
-    engine = BuiltinPersona(
-        CATALOG.personas[persona_id], CATALOG.scenarios[scenario_id], EMBEDDER, seed=seed
-    )
-    engine.opening()
-    engine.reply(INTRO[scenario_id])
-    return engine
+    return engine_after_intro(ids, INTRO[ids[0]], seed)
 
 
 def test_a_turn_that_stops_mid_sentence_is_cut_off():
