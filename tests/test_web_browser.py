@@ -312,7 +312,9 @@ def test_a_turn_from_an_uploaded_recording(app, voices):
         page.click("#send-audio")
         page.wait_for_function("document.querySelectorAll('#coach-chat .bubble.rep').length >= 1", timeout=WAIT_MS)
         said = page.locator("#coach-chat .bubble.rep .text").first.inner_text().lower()
-        assert "dana" in said and "two minutes" in said
+        # the upload became this rep turn; Piper's voice varies between runs, and Whisper
+        # sometimes spells the customer's name "Daina", so check the words it always gets
+        assert "fleetflow" in said and "two minutes" in said
         assert page.locator("#coach-chat .bubble.rep button.play").count() == 1  # the recording was kept
         shot(page, "en-practice-scripted-upload")
         # A broken upload is refused with a notice and loses nothing.

@@ -4,6 +4,7 @@ import pytest
 
 from coach.errors import ContentError
 from coach.services import content, setup
+from coach.store.db import head_revision
 from tests.conftest import SEEDS
 
 
@@ -16,7 +17,7 @@ def test_init_loads_seeds_and_is_idempotent(runtime):
         assert set(counter) <= {"unchanged"}, (kind, counter)
     stats = content.library_stats(runtime)
     assert stats.clips >= 40 and stats.personas >= 6 and stats.teams == 1 and stats.users == 5
-    assert any("schema 0004" in line for line in second.lines())
+    assert any(f"schema {head_revision()}" in line for line in second.lines())
 
 
 def test_init_refuses_invalid_seeds_and_writes_nothing(runtime, tmp_path):
