@@ -20,20 +20,26 @@ def identify(connection):
     return connection.headers.get("x-test-user")
 
 
-@pytest.fixture
-def voice_app(seeded_runtime):
-    service = PracticeService(seeded_runtime, embedder=FakeEmbedder())
+def _voice_app(runtime, settings=None):
+    """The voice route on its own app, with fake speech; ``settings`` default: the runtime's."""
+    service = PracticeService(runtime, embedder=FakeEmbedder())
     app = FastAPI()
     add_voice_routes(
         app,
-        runtime=seeded_runtime,
+        runtime=runtime,
         practice=service,
         identify=identify,
+        settings=settings,
         transcriber=PitchTranscriber(),
         synthesizer=fake_router(),
         detector=EnergyDetector,
     )
     return app, service
+
+
+@pytest.fixture
+def voice_app(seeded_runtime):
+    return _voice_app(seeded_runtime)
 
 
 def _start(service, actor):
@@ -114,19 +120,9 @@ def test_a_spoken_turn_round_trip(voice_app):
 @pytest.fixture
 def one_line_app(seeded_runtime):
     """The voice route with room for one call at a time (COACH_MAX_VOICE_CALLS=1)."""
-    service = PracticeService(seeded_runtime, embedder=FakeEmbedder())
-    app = FastAPI()
-    add_voice_routes(
-        app,
-        runtime=seeded_runtime,
-        practice=service,
-        identify=identify,
-        settings=seeded_runtime.settings.model_copy(update={"max_voice_calls": 1}),
-        transcriber=PitchTranscriber(),
-        synthesizer=fake_router(),
-        detector=EnergyDetector,
+    return _voice_app(
+        seeded_runtime, seeded_runtime.settings.model_copy(update={"max_voice_calls": 1})
     )
-    return app, service
 
 
 def _busy(client, session_id, user, query=""):
