@@ -224,6 +224,19 @@ async def converse(call, *chunks, step_s=0.032):
     return events
 
 
+def service_call(service, session_id, runtime, **kw):
+    """A voice call on the real practice service, with the fake recogniser, voice and detector."""
+    options = {
+        "actor": "rep",
+        "settings": runtime.settings,
+        "transcriber": PitchTranscriber(),
+        "synthesizer": fake_router(),
+        "detector": EnergyDetector(),
+    }
+    options.update(kw)
+    return VoiceCall(service, session_id, **options)
+
+
 def of(events, kind):
     return [e for e in events if isinstance(e, dict) and e["type"] == kind]
 
@@ -646,17 +659,7 @@ def test_turn_times_count_from_the_start_of_the_call_across_reconnects(seeded_ru
         ) - timedelta(seconds=120)
 
     def connect():
-        return VoiceCall(
-            service,
-            session_id,
-            actor="rep",
-            settings=seeded_runtime.settings,
-            transcriber=PitchTranscriber(),
-            synthesizer=fake_router(),
-            detector=EnergyDetector(),
-            greet=False,
-            revise=False,
-        )
+        return service_call(service, session_id, seeded_runtime, greet=False, revise=False)
 
     run(converse(connect(), silence(0.5), speech(800, 900), silence(1.5)))
     run(converse(connect(), silence(0.5), speech(800, 900), silence(1.5)))  # reconnected
@@ -673,16 +676,7 @@ def test_the_customers_whole_bank_is_prefetched_after_the_likely_lines(seeded_ru
         actor="rep", scenario_id="crm-logistics-discovery", mode="freeform", seed=1
     ).session_id
     router = fake_router()
-    call = VoiceCall(
-        service,
-        session_id,
-        actor="rep",
-        settings=seeded_runtime.settings,
-        transcriber=PitchTranscriber(),
-        synthesizer=router,
-        detector=EnergyDetector(),
-        greet=False,
-    )
+    call = service_call(service, session_id, seeded_runtime, synthesizer=router, greet=False)
     run(converse(call, silence(0.3)))
     assert call._bank["greeting"] and call._bank["objections"]
     assert not any("{" in line for lines in call._bank.values() for line in lines)  # filled in

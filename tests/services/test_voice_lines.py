@@ -11,18 +11,17 @@ import pytest
 from coach.backends.fake import FakeEmbedder
 from coach.services import voice as voice_module
 from coach.services.practice import PracticeService
-from coach.services.voice import EnergyDetector, VoiceCall
 from coach.services.voice_lines import Lines, StoredReply, line_id, stored_replies
 from tests.services.test_voice import (
     PitchTranscriber,
     StubPractice,
     _drain,
     converse,
-    fake_router,
     make_call,
     of,
     pcm,
     run,
+    service_call,
     silence,
     speech,
 )
@@ -158,17 +157,7 @@ def _pcm(*chunks):
 
 
 def _real_call(service, session_id, runtime):
-    return VoiceCall(
-        service,
-        session_id,
-        actor="rep",
-        settings=runtime.settings,
-        transcriber=PitchTranscriber(),
-        synthesizer=fake_router(),
-        detector=EnergyDetector(),
-        greet=False,
-        revise=False,
-    )
+    return service_call(service, session_id, runtime, greet=False, revise=False)
 
 
 def test_a_line_sent_again_after_a_reconnect_is_not_stored_twice(seeded_runtime):
