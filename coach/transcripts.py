@@ -120,8 +120,16 @@ def parse_plain_text(
     return Transcript(language=lang, turns=turns)
 
 
+CALL_META_KEYS = ("title", "date", "outcome", "scenario")
+"""Keys a call's JSON may carry beside its turns (the clip library keeps them); not part of the transcript."""
+
+
 def parse_json(text: str, *, source: str = "<json>", rep: str | None = None) -> Transcript:
-    """Parse a transcript JSON document (DESIGN.md format), with clear errors."""
+    """Parse a transcript JSON document (DESIGN.md format), with clear errors.
+
+    The call metadata keys (``CALL_META_KEYS``) that the clip library's import accepts are
+    ignored here, so one file serves ``coach evaluate`` and ``coach clips import``.
+    """
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -139,6 +147,7 @@ def parse_json(text: str, *, source: str = "<json>", rep: str | None = None) -> 
                 )
             ]
         )
+    data = {key: value for key, value in data.items() if key not in CALL_META_KEYS}
     if isinstance(data.get("turns"), list):
         if rep:
             for turn in data["turns"]:

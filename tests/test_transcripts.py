@@ -61,3 +61,27 @@ def test_json_transcript_and_errors(tmp_path):
 def test_guess_language():
     assert guess_language("Hello there") == "en"
     assert guess_language("你好 CRM 系统") == "zh"
+
+
+def test_json_call_metadata_is_accepted_as_the_clip_import_accepts_it():
+    """A call file with title/date/outcome/scenario (clip-import format) evaluates too."""
+    doc = {
+        "title": "Discovery call, week 3",
+        "date": "2026-11-30",
+        "outcome": "agreed",
+        "scenario": "crm-logistics-discovery",
+        "turns": [
+            {"speaker": "rep", "text": "Hi, this is Sam from Acme Payroll."},
+            {"speaker": "customer", "text": "Hello."},
+        ],
+    }
+    transcript = parse_json(json.dumps(doc))
+    assert transcript.language == "en"
+    assert [t.text for t in transcript.turns][0] == "Hi, this is Sam from Acme Payroll."
+    zh = parse_json(
+        json.dumps({"title": "回访", "turns": [{"speaker": "rep", "text": "您好，我是小周。"}]})
+    )
+    assert zh.language == "zh"
+    with pytest.raises(ContentError) as err:
+        parse_json(json.dumps({"titel": "typo", "turns": []}))
+    assert "titel" in str(err.value)

@@ -25,12 +25,17 @@ from typing import Any, Literal, Protocol
 from coach.backends.ports import Segment, Transcriber, Transcription
 from coach.clip_library.audio import AUDIO_SUFFIXES, decode
 from coach.errors import CoachError, ContentError
-from coach.transcripts import CUSTOMER, REP, guess_language, load_transcript, parse_json
+from coach.transcripts import (
+    CALL_META_KEYS,
+    CUSTOMER,
+    REP,
+    guess_language,
+    load_transcript,
+    parse_json,
+)
 
 TRANSCRIPT_SUFFIXES = frozenset({".json", ".txt"})
 """File types imported as transcripts."""
-META_KEYS = ("title", "date", "outcome", "scenario")
-"""Optional keys of a transcript JSON beside ``language`` and ``turns``."""
 UNKNOWN = "unknown"
 """Speaker of turns from a mono recording (who said what is not known)."""
 
@@ -258,7 +263,7 @@ def read_transcript(path: Path, *, rep: str | None = None) -> ParsedCall:
         except json.JSONDecodeError:
             data = None  # parse_json below reports it with the line
         if isinstance(data, dict):
-            meta = {key: data.pop(key) for key in META_KEYS if key in data}
+            meta = {key: data.pop(key) for key in CALL_META_KEYS if key in data}
             transcript = parse_json(json.dumps(data), source=str(path), rep=rep)
         else:
             transcript = parse_json(text, source=str(path), rep=rep)
