@@ -77,7 +77,7 @@ def test_json_call_metadata_is_accepted_as_the_clip_import_accepts_it():
     }
     transcript = parse_json(json.dumps(doc))
     assert transcript.language == "en"
-    assert [t.text for t in transcript.turns][0] == "Hi, this is Sam from Acme Payroll."
+    assert transcript.turns[0].text == "Hi, this is Sam from Acme Payroll."
     zh = parse_json(
         json.dumps({"title": "回访", "turns": [{"speaker": "rep", "text": "您好，我是小周。"}]})
     )

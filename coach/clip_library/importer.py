@@ -263,10 +263,8 @@ def read_transcript(path: Path, *, rep: str | None = None) -> ParsedCall:
         except json.JSONDecodeError:
             data = None  # parse_json below reports it with the line
         if isinstance(data, dict):
-            meta = {key: data.pop(key) for key in CALL_META_KEYS if key in data}
-            transcript = parse_json(json.dumps(data), source=str(path), rep=rep)
-        else:
-            transcript = parse_json(text, source=str(path), rep=rep)
+            meta = {key: data[key] for key in CALL_META_KEYS if key in data}
+        transcript = parse_json(text, source=str(path), rep=rep)  # it ignores CALL_META_KEYS
     else:
         transcript = load_transcript(path, rep=rep)
     if not transcript.turns:
