@@ -276,8 +276,27 @@ def _dates(password: str) -> list[Piece]:
     return found
 
 
-def estimate(password: str, *, username: str = "", _depth: int = 0) -> Estimate:
-    """The cheapest split of ``password`` into guessable pieces, and its guesses in bits."""
+def _by_chance(piece: Piece, text: str) -> bool:
+    """Whether ``piece`` of a machine-made secret is likely a chance match (see estimate)."""
+    if piece.end - piece.start < CHANCE_PIECE:
+        return True
+    return piece.kind == "date" and not any(c in "-/._" for c in text[piece.start : piece.end])
+
+
+CHANCE_PIECE = 6
+"""In a machine-made secret, a guessable piece shorter than this turns up by chance."""
+
+
+def estimate(
+    password: str, *, username: str = "", machine_made: bool = False, _depth: int = 0
+) -> Estimate:
+    """The cheapest split of ``password`` into guessable pieces, and its guesses in bits.
+
+    ``machine_made`` scores a generated secret rather than a password a person chose: random
+    text holds short runs (``abc``, ``ff``, a common ``53145``) and digit runs that read as
+    dates by chance (a 32-character hex token had about one in thirty of them sunk below 128
+    bits that way), so pieces shorter than :data:`CHANCE_PIECE` and dates are not counted.
+    """
     text = password[:MAX_PASSWORD_LENGTH]
     lower = text.lower()
     n = len(text)
@@ -286,7 +305,10 @@ def estimate(password: str, *, username: str = "", _depth: int = 0) -> Estimate:
     pieces: list[Piece] = []
     if _depth == 0:
         pieces += _dictionary(text, lower) + _repeats(text)
-    pieces += _sequences(lower) + _keyboard(lower) + _dates(text)
+    pieces += _sequences(lower) + _keyboard(lower)
+    pieces += _dates(text)
+    if machine_made:
+        pieces = [piece for piece in pieces if not _by_chance(piece, text)]
     name = username.strip().lower()
     if len(name) >= 3:
         pieces += [
@@ -341,7 +363,6 @@ _SECRET_SHAPES = {
     "repeat": "repeats",
     "sequence": "sequences",
     "keyboard": "rows of keys",
-    "date": "dates",
 }
 
 
@@ -355,7 +376,7 @@ def secret_key_problem(secret: str) -> str | None:
     elif len(set(secret)) < MIN_SECRET_DISTINCT:
         what = f"it uses only {len(set(secret))} different characters"
     else:
-        result = estimate(secret)
+        result = estimate(secret, machine_made=True)
         if result.bits < MIN_SECRET_BITS:
             kind = result.weakest_kind()
             shape = f" (mostly {_SECRET_SHAPES[kind]})" if kind in _SECRET_SHAPES else ""

@@ -7,12 +7,12 @@ uses); screenshots go to ``COACH_SCREENSHOT_DIR`` like the others.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.test_web_browser import (
     App,
@@ -52,16 +52,36 @@ def transcript(folder: Path) -> Path:
 
 
 def upload_until_listed(page: Any, component: str, path: Path, tries: int = 3) -> None:
-    """Give the file to the upload component until it lists it (Gradio sometimes drops one
-    upload under load: CI saw the name never appear once in 1,622 tests)."""
-    for attempt in range(tries):
-        page.set_input_files(f"{component} input[type=file]", str(path))
-        try:
-            page.wait_for_selector(f"{component} :text('{path.name}')", timeout=40_000)
+    """Give the file to the upload component until it lists it.
+
+    Gradio sometimes drops an upload under load (CI saw the name never appear once in 1,622
+    tests), and while an upload is still going the component shows its progress instead of
+    the file input (CI once timed out giving the file again then). So: wait for the input,
+    give the file, and give it again only when the input is back and the name has not come
+    within 40 s.
+    """
+    chooser = f"{component} input[type=file]"
+    given: list[float] = []
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if path.stem in shown_text(page, component):
             return
-        except PlaywrightTimeout:
-            if attempt == tries - 1:
-                raise
+        ready = page.locator(chooser).count() > 0
+        if ready and len(given) < tries and (not given or time.monotonic() - given[-1] > 40):
+            page.set_input_files(chooser, str(path))
+            given.append(time.monotonic())
+        page.wait_for_timeout(500)
+    shown = shown_text(page, component)[:400]
+    raise AssertionError(
+        f"{path.name} was never listed in {component} ({len(given)} uploads); it shows {shown!r}"
+    )
+
+
+def shown_text(page: Any, selector: str) -> str:
+    """The text the element shows, or "" while it is not on the page (Gradio 6 lists an
+    uploaded file's stem and suffix in separate elements, so match the stem)."""
+    found = page.locator(selector)
+    return str(found.inner_text()) if found.count() else ""
 
 
 def test_a_trainer_imports_a_call_cuts_a_clip_mines_and_finds_it_in_the_library(app, tmp_path):

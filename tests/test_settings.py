@@ -1,8 +1,10 @@
+import random
 import secrets
 
 import pytest
 
 from coach.errors import ConfigurationError
+from coach.passwords import secret_key_problem
 from coach.settings import Settings, get_settings
 
 STRONG_SECRET = "HyWFXuOjn7aVSPs15mZEbTY0f6a-cNq1B0iNon_I"
@@ -66,12 +68,24 @@ def test_production_refuses_a_secret_without_entropy(secret):
         secrets.token_urlsafe(48),
         secrets.token_urlsafe(24),
         secrets.token_hex(32),
-        secrets.token_hex(16),
         "HyWFXuOjn7aVSPs15mZEbTY0f6a-cNq1B0iNon_I",
     ],
 )
 def test_production_accepts_a_random_secret(secret):
     assert Settings(env="production", secret_key=secret).env == "production"
+
+
+def test_no_random_hex_secret_is_refused_for_patterns_it_holds_by_chance():
+    # CI once drew a token_hex(16) whose digit runs read as dates: about 127 "bits", refused.
+    draw = random.Random(20261203)
+    for _ in range(3000):
+        secret = f"{draw.getrandbits(128):032x}"
+        assert secret_key_problem(secret) is None, secret
+
+
+def test_a_secret_built_from_dates_is_still_refused():
+    with pytest.raises(ConfigurationError, match="too predictable"):
+        Settings(env="production", secret_key="1987-03-14/2001-11-29/1995-06-08/2012-07-25")
 
 
 @pytest.mark.parametrize(
