@@ -901,10 +901,6 @@ _ZH_OPEN_PROPER = re.compile(r"怎么|怎样|如何|为什么|为啥|多少|多�
 
 # --- a concrete day and time --------------------------------------------------------------------
 
-# "低一点", "有一点": 一点 meaning "a little", not one o'clock ("下午一点" is a time).
-_ZH_LITTLE = re.compile(
-    r"(?<![午上晨天日号])(?:一点儿?|点儿)(?![半钟\d一二三四五六七八九十]|[:：])"
-)
 _EN_SPECIFIC_DAY = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu|thurs|fri|"
     r"tomorrow|today|tonight|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? "
@@ -924,23 +920,9 @@ _ZH_OPEN_TIME = re.compile(
 )
 
 
-# "around four percent", "by two years": a quantity after at / around / by, not a clock time.
-_EN_QUANTITY_NOT_CLOCK = re.compile(
-    r"\b(?:at|around|by) (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-    r"(?= (?:percent|per ?cent|%|years?|months?|weeks?|days?|hours?|minutes?|times|people|loads|"
-    r"trucks|dollars|bucks|grand|thousand|hundred|million|more|less|fewer|of)\b)"
-)
-
-
-def _without_little(text: str, language: str) -> str:
-    if language == "zh":
-        return _ZH_LITTLE.sub("", text)
-    return _EN_QUANTITY_NOT_CLOCK.sub(" ", text.lower())
-
-
 def concrete_time(text: str, language: str) -> bool:
-    """True when ``text`` names a clock time (Chinese "一点" meaning "a little" is not one)."""
-    return time_specificity(_without_little(text, language), language) == "concrete"
+    """True when ``text`` names a clock time ("便宜一点" and "around four percent" are not)."""
+    return time_specificity(text, language) == "concrete"
 
 
 def day_and_time(text: str, context: str, language: str) -> bool:

@@ -128,6 +128,15 @@ _EN_CLOCK = re.compile(
     r"twelve|noon|half past \w+|quarter (?:past|to) \w+)(?: thirty| fifteen| forty five)?\b|noon|midday|"
     r"half (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b)"
 )
+# "cut fuel by 20%", "around 30 vans", "at 5 a month": a number after at/around/by that
+# counts something is not a clock.
+_EN_NOT_CLOCK_AFTER = re.compile(
+    r"^(?:\s?%|[.,]\d| (?:percent|per ?cent|points?|x|k|a (?:month|year|week|day|seat|user|head)|"
+    r"per|each|years?|months?|weeks?|days?|hours?|minutes?|seconds?|times|people|users|seats|"
+    r"licen[cs]es|reps|drivers|vans|trucks|vehicles|cars|loads|customers|clients|employees|staff|"
+    r"locations|stores|sites|branches|units|dollars|bucks|grand|thousand|hundred|million|billion|"
+    r"more|less|fewer|of|out of|or so (?:people|users|vans|trucks))\b)"
+)
 _EN_PART_OF_DAY = re.compile(r"\b(?:morning|afternoon|evening|lunchtime|end of (?:the )?day)\b")
 _EN_VAGUE = re.compile(
     r"\b(?:later|sometime|some time|at some point|down the road|when you're ready|when you have time|"
@@ -138,11 +147,48 @@ _ZH_DAY = re.compile(
     r"下周|这周|本周|下个?星期|[一二三四五六七八九十\d]+[号日](?!子)|[一二三四五六七八九十\d]+月[一二三四五六七八九十\d]+"
 )
 _ZH_CLOCK = re.compile(
-    r"[一二三四五六七八九十两\d]+(?:点|:|：)(?:半|[一二三四五六七八九十\d]+分?|钟)?"
+    r"[一二三四五六七八九十两\d]+(?:点(?:半|[一二三四五六七八九十\d]+分?|钟)?|[:：]\d{2})"
+)
+# "便宜一点" (a little cheaper), "第一点", "有两点好处" (two points): a number and 点 that is
+# not a clock. A "一点" right after a part of the day or a day ("下午一点", "明天一点") or
+# followed by 半/钟/minutes is a clock; any number before 点 + a listing noun is not.
+_ZH_NOT_CLOCK_BEFORE = re.compile(r"(?:第|有|这|那|哪|以下|下面|几|的)$")
+_ZH_NOT_CLOCK_AFTER = re.compile(
+    r"^(?:好处|原因|建议|理由|问题|要求|需要|看法|意见|考虑|优势|区别|不同|内容|想法|担心|顾虑|要注意|注意|"
+    r"疑问|疑虑|不足|缺点|优点|：|:)"
+)
+_ZH_TIME_BEFORE = re.compile(
+    r"(?:[午上晨天号日到约]|凌晨|傍晚|周[一二三四五六日天末]|星期[一二三四五六日天])$"
 )
 _ZH_VAGUE = re.compile(
     r"以后再说|回头|改天|有空再|有时间再|再联系|再说吧|到时候|过段时间|过几天|等你有空"
 )
+
+
+def _clocks(sentence: str, language: str) -> list[str]:
+    """The clock times in a sentence, without the numbers that only look like one."""
+    if language == "zh":
+        out = []
+        for m in _ZH_CLOCK.finditer(sentence):
+            before, after, found = sentence[: m.start()], sentence[m.end() :], m.group(0)
+            bare = found.endswith("点")  # no 半, 钟 or minutes after it
+            if bare and (_ZH_NOT_CLOCK_BEFORE.search(before) or _ZH_NOT_CLOCK_AFTER.match(after)):
+                continue  # "第一点", "有两点好处"
+            if found == "一点" and (
+                not _ZH_TIME_BEFORE.search(before) or after.startswith(("都", "也", "儿"))
+            ):
+                continue  # "便宜一点", "晚一点儿", "一点都不贵": a little
+            out.append(found)
+        return out
+    text = sentence.lower()
+    return [
+        m.group(0).strip()
+        for m in _EN_CLOCK.finditer(text)
+        if not (
+            m.group(0).startswith(("at ", "around ", "by "))
+            and _EN_NOT_CLOCK_AFTER.match(text[m.end() :])
+        )
+    ]
 
 
 def time_specificity(sentence: str, language: str) -> str:
@@ -153,13 +199,12 @@ def time_specificity(sentence: str, language: str) -> str:
     """
     if language == "zh":
         text = sentence
-        day, clock = bool(_ZH_DAY.search(text)), bool(_ZH_CLOCK.search(text))
-        vague = bool(_ZH_VAGUE.search(text))
+        day, vague = bool(_ZH_DAY.search(text)), bool(_ZH_VAGUE.search(text))
     else:
         text = sentence.lower()
         day = bool(_EN_DAY.search(text) or _EN_PART_OF_DAY.search(text))
-        clock = bool(_EN_CLOCK.search(text))
         vague = bool(_EN_VAGUE.search(text))
+    clock = bool(_clocks(sentence, language))
     if clock:
         return "concrete"
     if day:
@@ -169,9 +214,7 @@ def time_specificity(sentence: str, language: str) -> str:
 
 def time_slots(sentence: str, language: str) -> list[str]:
     """The clock times mentioned, in order ("Thursday at 6pm or Saturday at 10" gives two)."""
-    if language == "zh":
-        return [m.group(0) for m in _ZH_CLOCK.finditer(sentence)]
-    return [m.group(0).strip() for m in _EN_CLOCK.finditer(sentence.lower())]
+    return _clocks(sentence, language)
 
 
 # --- numbers and proof --------------------------------------------------------------------

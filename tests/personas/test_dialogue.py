@@ -95,3 +95,14 @@ def test_lines_that_presuppose_what_was_never_said_are_refused():
     assert _problem("I couldn't just hand over five grand.") is None  # the card's own figure
     assert "Alex" in _problem("Alright, Alex. What's on your mind?")
     assert _problem("I've only got ten minutes.") is None  # call time is not a fact
+
+
+def test_asking_for_a_little_off_the_price_is_not_offering_one_oclock():
+    """The rep's "便宜一点" (a little cheaper) once read as a clock time, so the customer
+    heard a meeting offer at one o'clock; "by 20%" read as "by 20" the same way."""
+    zh = analyse("能不能再便宜一点？", "zh", [], set())
+    assert zh.slots == [] and not zh.proposes
+    en = analyse("Could you knock it down by 20% if we start Thursday?", "en", [], set())
+    assert en.slots == [] and en.days == ["thursday"]
+    offer = analyse("这周六上午十点可以吗？", "zh", [], set())
+    assert offer.slots == ["十点"] and offer.proposes

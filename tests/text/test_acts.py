@@ -172,3 +172,45 @@ def test_questions_without_punctuation_or_with_polite_endings(sentence, language
 def test_time_slots_count_each_offer():
     assert time_slots("这周六上午十点有一节，下周六上午十点也有", "zh") == ["十点", "十点"]
     assert len(time_slots("I've got ten o'clock or half eleven", "en")) == 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language"),
+    [
+        ("能不能再便宜一点？", "zh"),
+        ("我们有一点担心售后。", "zh"),
+        ("价格一点都不贵", "zh"),
+        ("晚一点儿再打给我吧", "zh"),
+        ("第一点是价格，第二点是服务。", "zh"),
+        ("我们的方案有两点好处", "zh"),
+        ("学员和老师的比例是3:1", "zh"),
+        ("We cut fuel costs by 20% a year.", "en"),
+        ("Around 30 vans are on the road.", "en"),
+        ("Rates start at 5 percent.", "en"),
+        ("Scores went up by 2 points.", "en"),
+        ("It's at 10 bucks a seat.", "en"),
+        ("We're at 2.5 million this year.", "en"),
+    ],
+)
+def test_numbers_that_only_look_like_a_clock_are_not_one(sentence, language):
+    assert time_slots(sentence, language) == []
+    assert time_specificity(sentence, language) != "concrete"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "slots"),
+    [
+        ("明天下午一点过来可以吗？", "zh", ["一点"]),
+        ("明天一点见", "zh", ["一点"]),
+        ("一点半可以吗", "zh", ["一点半"]),
+        ("十一点我有空", "zh", ["十一点"]),
+        ("三点可以吗", "zh", ["三点"]),
+        ("下午3:30到店", "zh", ["3:30"]),
+        ("How about Thursday at 2?", "en", ["at 2"]),
+        ("See you Thursday at three.", "en", ["at three"]),
+        ("Could we say 10 a.m. Central?", "en", ["10 a.m."]),
+    ],
+)
+def test_real_clock_times_are_still_found(sentence, language, slots):
+    assert time_slots(sentence, language) == slots
+    assert time_specificity(sentence, language) == "concrete"
