@@ -349,7 +349,7 @@ class PracticeService:
             heard = speech.transcribe_file(
                 audio,
                 language=scenario.language,
-                hotwords=hotwords(scenario),
+                hotwords=hotwords(scenario, persona),
                 settings=self.runtime.settings,
                 transcriber=self.transcriber,
             )
@@ -649,7 +649,7 @@ class PracticeService:
             language=scenario.language,
             persona_voice=persona.voice if persona is not None else None,
             likely_replies=likely,
-            hotwords=hotwords(scenario),
+            hotwords=hotwords(scenario, persona),
             opening=opening,
             status=row.status,
             mode=row.mode,
@@ -662,10 +662,16 @@ def _clips_of(mode: PracticeMode) -> list[str]:
     return [str(clip) for clip in persona.get("last_clips") or []]
 
 
-def hotwords(scenario: Scenario) -> list[str]:
-    """Product names and must-say terms the recogniser should listen for."""
+def hotwords(scenario: Scenario, persona: Persona | None = None) -> list[str]:
+    """Names and terms the recogniser should listen for, the likeliest to be said first.
+
+    The customer's name and company come first: a rep says them in the greeting, and a
+    misheard "FleetFlow" would leave the customer asking who is calling. Then the product
+    names and must-say terms.
+    """
     words: list[str] = []
-    for phrase in [*scenario.must_say, *scenario.facts.values()]:
+    met = [persona.name, persona.company] if persona is not None else []
+    for phrase in [*met, *scenario.must_say, *scenario.facts.values()]:
         if phrase and len(phrase) <= 40 and phrase not in words:
             words.append(phrase)
     return words[:12]
