@@ -276,15 +276,15 @@ def _dates(password: str) -> list[Piece]:
     return found
 
 
+CHANCE_PIECE = 6
+"""In a machine-made secret, a guessable piece shorter than this turns up by chance."""
+
+
 def _by_chance(piece: Piece, text: str) -> bool:
     """Whether ``piece`` of a machine-made secret is likely a chance match (see estimate)."""
     if piece.end - piece.start < CHANCE_PIECE:
         return True
     return piece.kind == "date" and not any(c in "-/._" for c in text[piece.start : piece.end])
-
-
-CHANCE_PIECE = 6
-"""In a machine-made secret, a guessable piece shorter than this turns up by chance."""
 
 
 def estimate(
@@ -295,7 +295,8 @@ def estimate(
     ``machine_made`` scores a generated secret rather than a password a person chose: random
     text holds short runs (``abc``, ``ff``, a common ``53145``) and digit runs that read as
     dates by chance (a 32-character hex token had about one in thirty of them sunk below 128
-    bits that way), so pieces shorter than :data:`CHANCE_PIECE` and dates are not counted.
+    bits that way), so pieces shorter than :data:`CHANCE_PIECE` and dates written without a
+    separator are not counted.
     """
     text = password[:MAX_PASSWORD_LENGTH]
     lower = text.lower()
@@ -305,8 +306,7 @@ def estimate(
     pieces: list[Piece] = []
     if _depth == 0:
         pieces += _dictionary(text, lower) + _repeats(text)
-    pieces += _sequences(lower) + _keyboard(lower)
-    pieces += _dates(text)
+    pieces += _sequences(lower) + _keyboard(lower) + _dates(text)
     if machine_made:
         pieces = [piece for piece in pieces if not _by_chance(piece, text)]
     name = username.strip().lower()

@@ -165,8 +165,30 @@ _ZH_VAGUE = re.compile(
 )
 
 
-def _clocks(sentence: str, language: str) -> list[str]:
-    """The clock times in a sentence, without the numbers that only look like one."""
+def time_specificity(sentence: str, language: str) -> str:
+    """How specific a time is: ``concrete``, ``day``, ``vague`` or ``none``.
+
+    ``concrete`` needs a clock time; a day with a part of it ("Saturday morning", "周四晚上")
+    is ``day``; "later" or "回头再联系" is ``vague``.
+    """
+    if time_slots(sentence, language):
+        return "concrete"
+    if language == "zh":
+        day, vague = bool(_ZH_DAY.search(sentence)), bool(_ZH_VAGUE.search(sentence))
+    else:
+        text = sentence.lower()
+        day = bool(_EN_DAY.search(text) or _EN_PART_OF_DAY.search(text))
+        vague = bool(_EN_VAGUE.search(text))
+    if day:
+        return "day"
+    return "vague" if vague else "none"
+
+
+def time_slots(sentence: str, language: str) -> list[str]:
+    """The clock times mentioned, in order ("Thursday at 6pm or Saturday at 10" gives two).
+
+    Numbers that only look like a clock are left out: "便宜一点", "有两点好处", "by 20%".
+    """
     if language == "zh":
         out = []
         for m in _ZH_CLOCK.finditer(sentence):
@@ -189,32 +211,6 @@ def _clocks(sentence: str, language: str) -> list[str]:
             and _EN_NOT_CLOCK_AFTER.match(text[m.end() :])
         )
     ]
-
-
-def time_specificity(sentence: str, language: str) -> str:
-    """How specific a time is: ``concrete``, ``day``, ``vague`` or ``none``.
-
-    ``concrete`` needs a clock time; a day with a part of it ("Saturday morning", "周四晚上")
-    is ``day``; "later" or "回头再联系" is ``vague``.
-    """
-    if language == "zh":
-        text = sentence
-        day, vague = bool(_ZH_DAY.search(text)), bool(_ZH_VAGUE.search(text))
-    else:
-        text = sentence.lower()
-        day = bool(_EN_DAY.search(text) or _EN_PART_OF_DAY.search(text))
-        vague = bool(_EN_VAGUE.search(text))
-    clock = bool(_clocks(sentence, language))
-    if clock:
-        return "concrete"
-    if day:
-        return "day"
-    return "vague" if vague else "none"
-
-
-def time_slots(sentence: str, language: str) -> list[str]:
-    """The clock times mentioned, in order ("Thursday at 6pm or Saturday at 10" gives two)."""
-    return _clocks(sentence, language)
 
 
 # --- numbers and proof --------------------------------------------------------------------
