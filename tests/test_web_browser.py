@@ -261,6 +261,7 @@ def test_an_ai_customer_call_by_voice_then_its_scorecard_and_history(app, voices
         shot(page, "en-scorecard")
         open_tab(page, "History")
         assert page.locator(f"#history-table tr[data-session='{session}']").count() == 1
+        assert page.locator("#history-trend .chart-dot").count() >= 1  # redrawn after the call
         shot(page, "en-history")
 
 

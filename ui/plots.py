@@ -222,17 +222,22 @@ def line_chart(
     empty: str,
     y_max: float = 100.0,
     height: int = 240,
+    ordered: bool = False,
 ) -> str:
-    """One line per series over the x categories (sorted), with a dot at every value.
+    """One line per series over the x categories, with a dot at every value.
 
-    The dots make a series of one value visible, and every value hoverable.
+    The categories are sorted, or kept in the order of ``points`` when ``ordered`` (labels
+    that do not sort as text, such as dates without their year). The dots make a series of
+    one value visible, and every value hoverable.
     """
     if not points:
         return bar_chart(
             [], chart_id=chart_id, title=title, x_title=x_title, y_title=y_title,
             legend_title=legend_title, empty=empty,
         )  # fmt: skip
-    xs = sorted(_order([p.x for p in points]))
+    xs = _order([p.x for p in points])
+    if not ordered:
+        xs.sort()
     series = _order([p.series for p in points])
     colours = _colours(series)
     bottom = 36
