@@ -37,6 +37,7 @@ def run(*args, **kwargs):
         ["scenarios"],
         ["scenarios", "list"],
         ["scenarios", "validate"],
+        ["scenarios", "delete"],
         ["users"],
         ["users", "add"],
         ["users", "list"],
@@ -119,6 +120,27 @@ def test_users_commands_check_the_acting_user():
     assert denied.exit_code == 1 and "a rep may not" in denied.output
     other = run("users", "list", "--team", "Elsewhere", "--user", "trainer")
     assert other.exit_code == 1 and "only their own team" in other.output
+
+
+def test_scenarios_delete_removes_saved_content_and_keeps_seeds():
+    from coach.services import content
+    from coach.services.runtime import open_runtime
+
+    assert run("init").exit_code == 0
+    text = content.template_text("persona", "en")
+    runtime = open_runtime()
+    try:
+        saved = content.save_document(runtime, actor="trainer", kind="persona", text=text)
+    finally:
+        runtime.close()
+    denied = run("scenarios", "delete", saved.item_id, "--persona", "--user", "rep")
+    assert denied.exit_code == 1 and "a rep may not" in denied.output
+    deleted = run("scenarios", "delete", saved.item_id, "--persona", "--user", "trainer")
+    assert deleted.exit_code == 0, deleted.output
+    assert f"deleted persona {saved.item_id}" in deleted.output
+    seed = run("scenarios", "delete", "crm-logistics-discovery")
+    assert seed.exit_code == 1 and "built-in" in seed.output and "内置" in seed.output
+    assert "crm-logistics-discovery" in run("scenarios", "list").output
 
 
 def test_commands_before_init_say_what_to_do():

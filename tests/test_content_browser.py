@@ -1,6 +1,7 @@
 """The trainer's Content tab in a real browser: open a seed, break it, fix it, save a copy.
 
-The saved scenario must then be offered in the practice picker. Screenshots in both languages.
+The saved scenario must then be offered in the practice picker; in Chinese, the seed cannot
+be deleted and the copy can. Screenshots in both languages.
 """
 
 from __future__ import annotations
@@ -113,6 +114,21 @@ def test_a_trainer_fixes_a_broken_scenario_and_saves_a_copy(app, tmp_path: Path)
             timeout=60_000,
         )
         shot(page, "zh-trainer-content")
+        # Delete: a seed is refused with the reason, the trainer's copy goes (after a confirm).
+        for item_id, said in (("crm-logistics-discovery", "内置"), (NEW_ID, "已删除")):
+            pick(page, "#content-item", re.compile(re.escape(item_id)))
+            page.click("#content-delete")
+            page.wait_for_selector("#content-delete-confirm", state="visible", timeout=60_000)
+            page.click("#content-delete-confirm")
+            page.wait_for_function(
+                "(w) => (document.querySelector('#content-notice')?.innerText || '').includes(w)",
+                arg=said,
+                timeout=60_000,
+            )
+        page.wait_for_selector("#content-delete-confirm", state="hidden", timeout=60_000)
+        listed = page.locator("#content-scenarios").inner_text()
+        assert NEW_ID not in listed and "crm-logistics-discovery" in listed
+        shot(page, "zh-trainer-content-deleted")
 
 
 def test_a_rep_has_no_content_tab(app, tmp_path: Path):

@@ -239,6 +239,29 @@ def scenarios_validate(
         raise typer.Exit(code=1)
 
 
+@scenarios_app.command("delete")
+def scenarios_delete(
+    item_id: Annotated[str, typer.Argument(help="Id of a scenario or persona saved in the editor.")],
+    persona: Annotated[
+        bool, typer.Option("--persona", help="Delete a persona (default: a scenario).")
+    ] = False,
+    user: UserOption = None,
+) -> None:
+    """Delete a scenario or persona saved in the editor (trainers, admins); refused while in use.
+
+    Built-in seeds, content loaded from another folder and anything a drill, assignment,
+    session or certificate uses are kept, and the message says why.
+    """
+    from coach.services import content
+    from coach.services.runtime import open_runtime
+
+    kind = "persona" if persona else "scenario"
+    deleted = content.delete_document(open_runtime(), actor=acting(user), kind=kind, item_id=item_id)
+    unlinked = deleted.unlinked_clips + deleted.unlinked_calls
+    also = f"; {unlinked} clip(s) and call(s) stay in the library, unlinked" if unlinked else ""
+    say(f"deleted {kind} {item_id} ({deleted.path or 'no file'}){also}", multiline=False)
+
+
 @users_app.command("add")
 def users_add(
     username: Annotated[

@@ -8,18 +8,32 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coach.content.catalog import Catalog, load_catalog
 from coach.content.yamlfile import YamlDocument, format_loc, parse_model, parse_yaml_text
-from coach.errors import ContentError, ContentIssue, NotFoundError
+from coach.errors import CoachError, ContentError, ContentIssue, NotFoundError
 from coach.personas.model import Persona
 from coach.scenarios.model import Scenario
 from coach.services import actors
+from coach.services.accounts import bilingual
 from coach.services.records import LibraryStats, PersonaSummary, ScenarioSummary
 from coach.services.runtime import Runtime
-from coach.store.models import Base, ClipRow, PersonaRow, ScenarioRow, TeamRow, UserRow
+from coach.store.models import (
+    AssignmentRow,
+    Base,
+    CallRow,
+    CertificateRow,
+    ClipRow,
+    DrillRow,
+    PersonaRow,
+    PracticeSessionRow,
+    ScenarioRow,
+    TeamRow,
+    UserRow,
+)
 from coach.store.repositories import content as content_repo
 
 
@@ -368,6 +382,187 @@ def save_document(runtime: Runtime, *, actor: str, kind: str, text: str) -> Save
                 session=session, persona=check.persona, source_path=str(path), user_id=who.user_id
             )
     return SavedDocument(kind=chosen, item_id=item_id, path=str(path), change=change)
+
+
+class DeleteRefusedError(CoachError):
+    """A scenario or persona that cannot be deleted: built in, loaded from elsewhere, or in use.
+
+    Its ``messages`` say why and what to do, in English and Chinese (see
+    :func:`coach.services.accounts.bilingual`).
+    """
+
+
+@dataclass(frozen=True)
+class DeletedDocument:
+    """A saved scenario or persona the editor deleted, and the clips and calls it unlinked."""
+
+    kind: DocumentKind
+    item_id: str
+    path: str | None
+    unlinked_clips: int = 0
+    unlinked_calls: int = 0
+
+
+_KIND_ZH = {"scenario": "场景", "persona": "客户角色"}
+
+
+def _count(session: Session, column: Any, value: str, *where: Any) -> int:
+    query = select(func.count()).select_from(column.class_).where(column == value, *where)
+    return session.scalar(query) or 0
+
+
+def _uses(session: Session, kind: DocumentKind, item_id: str) -> tuple[list[str], list[str]]:
+    """What still needs this item, as English and Chinese phrases (empty: nothing does).
+
+    Sessions, drills, assignments and certificates keep only the id and read the scenario or
+    persona whenever they are shown or scored, so any of them keeps the item.
+    """
+    en: list[str] = []
+    zh: list[str] = []
+    if kind == "persona":
+        users = [
+            row.id
+            for row in content_repo.list_scenarios(session=session, include_archived=True)
+            if item_id in row.document.get("personas", [])
+        ]
+        if users:
+            en.append(f"scenario(s) {', '.join(users)} offer it to reps")
+            zh.append(f"场景 {', '.join(users)} 使用它")
+    scenario = kind == "scenario"
+    rows: list[tuple[Any, str, str]] = [
+        (DrillRow.scenario_id if scenario else DrillRow.persona_id, "drill(s)", "个练习任务"),
+        (
+            PracticeSessionRow.scenario_id if scenario else PracticeSessionRow.persona_id,
+            "practice session(s)",
+            "次练习记录",
+        ),
+    ]
+    for column, what_en, what_zh in rows:
+        n = _count(session, column, item_id)
+        if n:
+            en.append(f"{n} {what_en}")
+            zh.append(f"{n} {what_zh}")
+    # assignments made from a drill are counted with their drill
+    column = AssignmentRow.scenario_id if scenario else AssignmentRow.persona_id
+    n = _count(session, column, item_id, AssignmentRow.drill_id.is_(None))
+    if n:
+        en.append(f"{n} assignment(s)")
+        zh.append(f"{n} 项分配")
+    if scenario:
+        n = _count(session, CertificateRow.scenario_id, item_id)
+        if n:
+            en.append(f"{n} certificate(s)")
+            zh.append(f"{n} 张证书")
+    return en, zh
+
+
+def _in_use(kind: DocumentKind, item_id: str, en: list[str], zh: list[str]) -> CoachError:
+    what = _KIND_ZH[kind]
+    persona_scenarios = kind == "persona" and en[0].startswith("scenario(s)")
+    if persona_scenarios and len(en) == 1:
+        todo_en = "remove it from those scenarios' personas list and save them, then delete it"
+        todo_zh = "请先从这些场景的 personas 列表中移除它并保存，然后再删除"
+    else:
+        # drills, sessions and certificates cannot be removed: their history needs the item
+        todo_en = (
+            f"their history and scorecards need it, so keep the {kind} "
+            "(to change it, edit it and save it under the same id)"
+        )
+        todo_zh = f"它们的历史和评分卡需要它，请保留该{what}（如需修改，编辑后用同一 id 保存）"
+    return bilingual(
+        DeleteRefusedError,
+        f"{kind} {item_id!r} is still in use ({'; '.join(en)}): {todo_en}",
+        f"{what} {item_id!r} 仍在使用中（{'；'.join(zh)}）：{todo_zh}",
+    )
+
+
+def delete_document(
+    runtime: Runtime, *, actor: str, kind: str, item_id: str
+) -> DeletedDocument:
+    """Delete a scenario or persona saved in the editor (trainers and admins only).
+
+    Its file under ``<data_dir>/content/<kind>s/`` goes and it is unregistered at once, so
+    pickers no longer offer it and ``coach init`` does not bring it back. Refused, with a
+    message in English and Chinese, for a built-in seed, for content loaded from another
+    folder, and while anything still uses it: a scenario with drills, assignments, practice
+    sessions or certificates; a persona offered by a scenario or used by a drill or session
+    (sessions read their scenario and persona whenever they are shown, so deleting would
+    break their history and scorecards). Clips and imported calls linked to a deleted
+    scenario stay in the library, unlinked.
+    """
+    runtime.require_initialised()
+    chosen = _kind(kind)
+    what = _KIND_ZH[chosen]
+    with runtime.transaction() as session:
+        actors.act(session, actor, "content.write")
+    if item_id in _seed_ids(runtime, chosen):
+        raise bilingual(
+            DeleteRefusedError,
+            f"{item_id!r} is a built-in {chosen}: it ships with the app and cannot be deleted",
+            f"{item_id!r} 是内置{what}：随应用提供，不能删除",
+        )
+    folder = content_dir(runtime) / f"{chosen}s"
+    row_type: type[ScenarioRow] | type[PersonaRow] = (
+        ScenarioRow if chosen == "scenario" else PersonaRow
+    )
+    parked: tuple[Path, Path] | None = None
+    try:
+        with runtime.transaction() as session:
+            row: Any = session.get(row_type, item_id)
+            if row is None:
+                raise bilingual(
+                    NotFoundError, f"no {chosen} with id {item_id!r}", f"没有 id 为 {item_id!r} 的{what}"
+                )
+            source = Path(row.source_path) if row.source_path else None
+            if source is not None and source.resolve().parent != folder.resolve():
+                raise bilingual(
+                    DeleteRefusedError,
+                    f"{chosen} {item_id!r} was not saved here but loaded from {source}: "
+                    "remove that file, then run `coach init`",
+                    f"{what} {item_id!r} 不是在这里保存的，而是从 {source} 载入的："
+                    "请删除该文件，然后运行 `coach init`",
+                )
+            en, zh = _uses(session, chosen, item_id)
+            if en:
+                raise _in_use(chosen, item_id, en, zh)
+            clips = calls = 0
+            if chosen == "scenario":
+                # what the schema does on its own (ON DELETE SET NULL), counted for the report
+                clips = _count(session, ClipRow.scenario_id, item_id)
+                calls = _count(session, CallRow.scenario_id, item_id)
+                session.execute(
+                    update(ClipRow).where(ClipRow.scenario_id == item_id).values(scenario_id=None)
+                )
+                session.execute(
+                    update(CallRow).where(CallRow.scenario_id == item_id).values(scenario_id=None)
+                )
+            session.delete(row)
+            try:
+                session.flush()
+            except IntegrityError as error:  # something started using it a moment ago
+                raise bilingual(
+                    DeleteRefusedError,
+                    f"{chosen} {item_id!r} has just been put to use: try again to see what uses it",
+                    f"{what} {item_id!r} 刚刚被使用：请再试一次，查看是什么在使用它",
+                ) from error
+            # Park the file until the row is gone for good: a failed commit puts it back.
+            path = source or folder / f"{item_id}.yaml"
+            if path.is_file():
+                parked = (path, path.with_suffix(".yaml.deleting"))
+                path.replace(parked[1])
+    except BaseException:
+        if parked is not None:
+            parked[1].replace(parked[0])
+        raise
+    if parked is not None:
+        parked[1].unlink(missing_ok=True)
+    return DeletedDocument(
+        kind=chosen,
+        item_id=item_id,
+        path=str(parked[0]) if parked is not None else None,
+        unlinked_clips=clips,
+        unlinked_calls=calls,
+    )
 
 
 def template_text(kind: str, language: str) -> str:

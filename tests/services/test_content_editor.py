@@ -109,3 +109,93 @@ def test_a_persona_is_saved_and_listed(seeded_runtime: Runtime) -> None:
     )
     listed = {p.id: p for p in content.list_personas(seeded_runtime, language="zh")}
     assert listed[saved.item_id].difficulty == 2
+
+
+# --- deleting saved content ---------------------------------------------------------------
+
+
+def _saved_scenario(runtime: Runtime, item_id: str = "trainer-delete-me") -> content.SavedDocument:
+    text = _renamed(content.template_text("scenario", "en"), "my-new-scenario", item_id)
+    return content.save_document(runtime, actor="trainer", kind="scenario", text=text)
+
+
+def test_a_saved_unused_scenario_is_deleted_and_stays_gone(seeded_runtime: Runtime) -> None:
+    from coach.store.models import ClipRow
+
+    saved = _saved_scenario(seeded_runtime)
+    with seeded_runtime.transaction() as session:
+        session.add(ClipRow(id="clip-of-it", title="x", language="en", scenario_id=saved.item_id))
+    deleted = content.delete_document(
+        seeded_runtime, actor="trainer", kind="scenario", item_id=saved.item_id
+    )
+    assert deleted.path == saved.path
+    assert deleted.unlinked_clips == 1
+    assert not Path(saved.path).exists()
+    assert not list(Path(saved.path).parent.glob("*.deleting"))
+    assert saved.item_id not in {s.id for s in content.list_scenarios(seeded_runtime)}
+    with seeded_runtime.transaction() as session:
+        clip = session.get(ClipRow, "clip-of-it")
+        assert clip is not None and clip.scenario_id is None  # the clip stays, unlinked
+    setup.initialise(seeded_runtime)  # `coach init` does not bring it back
+    assert saved.item_id not in {s.id for s in content.list_scenarios(seeded_runtime)}
+
+
+def test_a_built_in_seed_cannot_be_deleted(seeded_runtime: Runtime) -> None:
+    with pytest.raises(content.DeleteRefusedError, match="built-in") as raised:
+        content.delete_document(
+            seeded_runtime, actor="admin", kind="scenario", item_id="crm-logistics-discovery"
+        )
+    assert "内置" in str(raised.value)
+    assert "crm-logistics-discovery" in {s.id for s in content.list_scenarios(seeded_runtime)}
+
+
+def test_a_rep_cannot_delete_and_the_file_stays(seeded_runtime: Runtime) -> None:
+    saved = _saved_scenario(seeded_runtime)
+    for actor in ("rep", "manager"):
+        with pytest.raises(PermissionDenied):
+            content.delete_document(
+                seeded_runtime, actor=actor, kind="scenario", item_id=saved.item_id
+            )
+    assert Path(saved.path).is_file()
+
+
+def test_an_unknown_id_is_not_found(seeded_runtime: Runtime) -> None:
+    from coach.errors import NotFoundError
+
+    with pytest.raises(NotFoundError, match="no persona"):
+        content.delete_document(seeded_runtime, actor="trainer", kind="persona", item_id="nobody")
+
+
+def test_a_scenario_with_a_drill_is_kept_and_the_reason_given(seeded_runtime: Runtime) -> None:
+    from coach.services import training
+
+    saved = _saved_scenario(seeded_runtime)
+    training.create_drill(
+        seeded_runtime, actor="trainer", scenario_id=saved.item_id, mode="scripted", title="d"
+    )
+    with pytest.raises(content.DeleteRefusedError, match="1 drill") as raised:
+        content.delete_document(
+            seeded_runtime, actor="trainer", kind="scenario", item_id=saved.item_id
+        )
+    assert "1 个练习任务" in str(raised.value)
+    assert Path(saved.path).is_file()
+    assert saved.item_id in {s.id for s in content.list_scenarios(seeded_runtime)}
+
+
+def test_a_persona_a_scenario_offers_is_kept_until_removed(seeded_runtime: Runtime) -> None:
+    persona = content.save_document(
+        seeded_runtime, actor="trainer", kind="persona", text=content.template_text("persona", "en")
+    )
+    text = _renamed(content.template_text("scenario", "en"), "my-new-scenario", "offers-it")
+    text = text.replace("script:", f"personas: [{persona.item_id}]\nscript:", 1)
+    scenario = content.save_document(seeded_runtime, actor="trainer", kind="scenario", text=text)
+    with pytest.raises(content.DeleteRefusedError, match="offers-it") as raised:
+        content.delete_document(
+            seeded_runtime, actor="trainer", kind="persona", item_id=persona.item_id
+        )
+    assert "personas" in str(raised.value)  # says what to do
+    content.delete_document(
+        seeded_runtime, actor="trainer", kind="scenario", item_id=scenario.item_id
+    )
+    content.delete_document(seeded_runtime, actor="trainer", kind="persona", item_id=persona.item_id)
+    assert not Path(persona.path).exists()

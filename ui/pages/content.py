@@ -1,4 +1,4 @@
-"""Content: trainers list, open, edit, validate, preview and save scenarios and personas.
+"""Content: trainers list, open, edit, validate, preview, save and delete scenarios and personas.
 
 Everything goes through :mod:`coach.services.content`. Saving needs ``content.write``
 (trainers and admins), which the service checks on the server; the tab is shown to those
@@ -41,6 +41,8 @@ class ContentPage:
     editor: gr.Code
     validate: gr.Button
     save: gr.Button
+    delete: gr.Button
+    confirm_delete: gr.Button
     notice: gr.HTML
     preview: gr.HTML
 
@@ -75,12 +77,17 @@ def build(ctx: Context) -> ContentPage:
     with gr.Row():
         validate = gr.Button(t("content.validate"), elem_id="content-validate")
         save = gr.Button(t("content.save"), variant="primary", elem_id="content-save")
+        delete = gr.Button(t("content.delete"), variant="secondary", elem_id="content-delete")
+        # shown by Delete, hidden again by any change of what is picked
+        confirm_delete = gr.Button(
+            t("content.delete_confirm"), variant="stop", visible=False, elem_id="content-delete-confirm"
+        )
     notice = gr.HTML("", elem_id="content-notice")
     # Full width below the editor: seed scenarios have long descriptions and many examples.
     preview = gr.HTML("", elem_id="content-preview")
     return ContentPage(
         scenarios, personas, kind, item, open_button, template_language, template_button,
-        editor, validate, save, notice, preview,
+        editor, validate, save, delete, confirm_delete, notice, preview,
     )  # fmt: skip
 
 
@@ -282,6 +289,8 @@ def wire(
         return gr.update(choices=choices, value=choices[0][1] if choices else None)
 
     page.kind.change(on_kind, inputs=[page.kind], outputs=[page.item])
+    hidden = gr.update(visible=False)
+    page.item.change(lambda: hidden, outputs=[page.confirm_delete])
 
     def on_open(kind: str, item_id: str | None, request: gr.Request) -> dict[Any, Any]:
         actor(request)
@@ -343,4 +352,50 @@ def wire(
     page.save.click(
         on_save, inputs=[page.kind, page.editor],
         outputs=[page.notice, page.scenarios, page.personas, page.item, *pickers],
+    )  # fmt: skip
+
+    def on_delete(kind: str, item_id: str | None, request: gr.Request) -> dict[Any, Any]:
+        actor(request)
+        if not item_id:
+            return {page.notice: render.notice(t("content.pick_first")), page.confirm_delete: hidden}
+        what = t("content.kind." + kind)
+        return {
+            page.notice: render.notice(t("content.delete_ask", kind=what, id=item_id), kind="warning"),
+            page.confirm_delete: gr.update(visible=True),
+        }
+
+    page.delete.click(
+        on_delete, inputs=[page.kind, page.item], outputs=[page.notice, page.confirm_delete]
+    )
+
+    def on_confirm_delete(kind: str, item_id: str | None, request: gr.Request) -> dict[Any, Any]:
+        who = actor(request)
+        out: dict[Any, Any] = {page.confirm_delete: hidden}
+        if not item_id:
+            out[page.notice] = render.notice(t("content.pick_first"))
+            return out
+        try:
+            deleted = content.delete_document(ctx.runtime, actor=who, kind=kind, item_id=item_id)
+        except (CoachError, ValueError) as error:
+            out[page.notice] = render.notice(ctx.message(error))
+            return out
+        scen, pers = lists_html(ctx)
+        choices = item_choices(ctx, kind)
+        what = t("content.kind." + deleted.kind)
+        unlinked = deleted.unlinked_clips + deleted.unlinked_calls
+        text = t("content.deleted", kind=what, id=deleted.item_id)
+        if unlinked:
+            text += " " + t("content.deleted_unlinked", n=unlinked)
+        out.update({
+            page.notice: render.notice(text, kind="info"),
+            page.scenarios: scen, page.personas: pers,
+            page.item: gr.update(choices=choices, value=choices[0][1] if choices else None),
+        })  # fmt: skip
+        for picker in pickers:
+            out[picker] = gr.update(choices=scenario_choices(ctx))
+        return out
+
+    page.confirm_delete.click(
+        on_confirm_delete, inputs=[page.kind, page.item],
+        outputs=[page.confirm_delete, page.notice, page.scenarios, page.personas, page.item, *pickers],
     )  # fmt: skip
