@@ -411,11 +411,13 @@ def _count(session: Session, column: Any, value: str, *where: Any) -> int:
     return session.scalar(query) or 0
 
 
-def _uses(session: Session, kind: DocumentKind, item_id: str) -> tuple[list[str], list[str]]:
+def _uses(session: Session, kind: DocumentKind, item_id: str) -> tuple[list[str], list[str], bool]:
     """What still needs this item, as English and Chinese phrases (empty: nothing does).
 
-    Sessions, drills, assignments and certificates keep only the id and read the scenario or
-    persona whenever they are shown or scored, so any of them keeps the item.
+    The flag says that scenarios offering a persona are all that needs it (those can be
+    edited; the rest is history). Sessions, drills, assignments and certificates keep only the
+    id and read the scenario or persona whenever they are shown or scored, so any of them
+    keeps the item.
     """
     en: list[str] = []
     zh: list[str] = []
@@ -428,38 +430,41 @@ def _uses(session: Session, kind: DocumentKind, item_id: str) -> tuple[list[str]
         if users:
             en.append(f"scenario(s) {', '.join(users)} offer it to reps")
             zh.append(f"场景 {', '.join(users)} 使用它")
+    offered_only = bool(en)
     scenario = kind == "scenario"
-    rows: list[tuple[Any, str, str]] = [
-        (DrillRow.scenario_id if scenario else DrillRow.persona_id, "drill(s)", "个练习任务"),
+    # (column, extra conditions, English, Chinese); assignments made from a drill are counted
+    # with their drill, and only scenarios have certificates
+    counted: list[tuple[Any, tuple[Any, ...], str, str]] = [
+        (DrillRow.scenario_id if scenario else DrillRow.persona_id, (), "drill(s)", "个练习任务"),
         (
             PracticeSessionRow.scenario_id if scenario else PracticeSessionRow.persona_id,
+            (),
             "practice session(s)",
             "次练习记录",
         ),
+        (
+            AssignmentRow.scenario_id if scenario else AssignmentRow.persona_id,
+            (AssignmentRow.drill_id.is_(None),),
+            "assignment(s)",
+            "项分配",
+        ),
     ]
-    for column, what_en, what_zh in rows:
-        n = _count(session, column, item_id)
+    if scenario:
+        counted.append((CertificateRow.scenario_id, (), "certificate(s)", "张证书"))
+    for column, conditions, what_en, what_zh in counted:
+        n = _count(session, column, item_id, *conditions)
         if n:
             en.append(f"{n} {what_en}")
             zh.append(f"{n} {what_zh}")
-    # assignments made from a drill are counted with their drill
-    column = AssignmentRow.scenario_id if scenario else AssignmentRow.persona_id
-    n = _count(session, column, item_id, AssignmentRow.drill_id.is_(None))
-    if n:
-        en.append(f"{n} assignment(s)")
-        zh.append(f"{n} 项分配")
-    if scenario:
-        n = _count(session, CertificateRow.scenario_id, item_id)
-        if n:
-            en.append(f"{n} certificate(s)")
-            zh.append(f"{n} 张证书")
-    return en, zh
+            offered_only = False
+    return en, zh, offered_only
 
 
-def _in_use(kind: DocumentKind, item_id: str, en: list[str], zh: list[str]) -> CoachError:
+def _in_use(
+    kind: DocumentKind, item_id: str, en: list[str], zh: list[str], offered_only: bool
+) -> CoachError:
     what = _KIND_ZH[kind]
-    persona_scenarios = kind == "persona" and en[0].startswith("scenario(s)")
-    if persona_scenarios and len(en) == 1:
+    if offered_only:
         todo_en = "remove it from those scenarios' personas list and save them, then delete it"
         todo_zh = "请先从这些场景的 personas 列表中移除它并保存，然后再删除"
     else:
@@ -522,9 +527,9 @@ def delete_document(
                     f"{what} {item_id!r} 不是在这里保存的，而是从 {source} 载入的："
                     "请删除该文件，然后运行 `coach init`",
                 )
-            en, zh = _uses(session, chosen, item_id)
+            en, zh, offered_only = _uses(session, chosen, item_id)
             if en:
-                raise _in_use(chosen, item_id, en, zh)
+                raise _in_use(chosen, item_id, en, zh, offered_only)
             clips = calls = 0
             if chosen == "scenario":
                 # what the schema does on its own (ON DELETE SET NULL), counted for the report

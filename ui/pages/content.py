@@ -391,8 +391,9 @@ def wire(
             page.scenarios: scen, page.personas: pers,
             page.item: gr.update(choices=choices, value=choices[0][1] if choices else None),
         })  # fmt: skip
+        scenarios = scenario_choices(ctx)
         for picker in pickers:
-            out[picker] = gr.update(choices=scenario_choices(ctx))
+            out[picker] = gr.update(choices=scenarios)
         return out
 
     page.confirm_delete.click(
