@@ -78,6 +78,22 @@ def runtime(database_url: str, tmp_path: Path) -> Iterator[Runtime]:
         rt.close()
 
 
+STRONG_SECRET = "HyWFXuOjn7aVSPs15mZEbTY0f6a-cNq1B0iNon_I"
+"""A production-grade session secret for tests (never used outside them)."""
+
+
+def production_view(runtime: Runtime) -> Runtime:
+    """The same data dir and database opened as production (``COACH_ENV=production``)."""
+    return open_runtime(
+        Settings(
+            env="production",
+            secret_key=STRONG_SECRET,
+            data_dir=runtime.settings.data_dir,
+            database_url=runtime.settings.resolved_database_url,
+        )
+    )
+
+
 @pytest.fixture
 def seeded_runtime(runtime: Runtime) -> Runtime:
     """A runtime with the seed content loaded."""

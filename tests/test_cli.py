@@ -175,6 +175,27 @@ def test_init_builds_the_clip_index_so_no_search_waits(fake_clip_engine):
     assert skipped.exit_code == 0 and "clip index" not in skipped.output
 
 
+def test_init_gives_the_demo_team_a_practice_history_once(monkeypatch):
+    """What ./scripts/start runs: real calls, scored, shown by `coach report`; then skipped."""
+    first = run("init", "--demo-history")
+    assert first.exit_code == 0, first.output
+    assert "demo history: 48 practice sessions (" in first.stdout
+    assert "4 demo teammates added" in first.stdout
+    assert "recording the demo team's practice calls" in first.stderr
+    report = run("report", "team", "Demo Team", "--json", "--user", "manager")
+    assert report.exit_code == 0, report.output
+    volume = {row["rep"]: row["sessions"] for row in json.loads(report.stdout)["volume"]}
+    team = {"rep", "rep-zh", "jordan", "sam", "wang-fang", "zhao-lei"}
+    assert sum(volume.values()) > 0 and set(volume) <= team
+    again = run("init", "--demo-history")
+    assert "demo history: skipped (the Demo Team has practised already)" in again.stdout
+    monkeypatch.setenv("COACH_ENV", "production")
+    monkeypatch.setenv("COACH_SECRET_KEY", "HyWFXuOjn7aVSPs15mZEbTY0f6a-cNq1B0iNon_I")
+    prod = run("init", "--demo-history")
+    assert prod.exit_code == 0, prod.output
+    assert "demo history: skipped (demo users only exist in dev mode" in prod.stdout
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "said"),
     [

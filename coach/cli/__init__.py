@@ -11,8 +11,9 @@ text is printed through :func:`coach.cli.output.say` (terminal controls escaped)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -22,6 +23,8 @@ from coach import __version__
 from coach.accounts import LOCAL_ADMIN
 from coach.cli.output import ProgressBar, echo_json, say
 from coach.errors import CoachError
+
+T = TypeVar("T")
 
 WS_PING_TIMEOUT_S = 60.0
 """How long ``coach serve`` waits for a voice socket's keepalive answer before closing it."""
@@ -115,6 +118,22 @@ def _root(
         raise typer.Exit()
 
 
+def _with_progress(label: str, work: Callable[[ProgressBar], T], warning: str) -> T | None:
+    """Run an optional step of ``coach init`` with a progress bar; a failure is a warning.
+
+    ``warning`` is formatted with the ``error``; the step's result, or None if it failed.
+    """
+    bar = ProgressBar(label)
+    try:
+        result = work(bar)
+    except Exception as error:  # an optional step: the database is ready without it
+        bar.close()
+        say("warning: " + warning.format(error=error), fg=typer.colors.YELLOW, err=True)
+        return None
+    bar.close()
+    return result
+
+
 @app.command()
 def init(
     seeds: Annotated[
@@ -129,6 +148,13 @@ def init(
             "--no-index", help="Do not build the clip search index now (the first search will)."
         ),
     ] = False,
+    demo_history: Annotated[
+        bool,
+        typer.Option(
+            "--demo-history",
+            help="Dev mode: give the demo team six weeks of scored practice calls (once).",
+        ),
+    ] = False,
 ) -> None:
     """Create or migrate the database, load the seed content, build the clip index. Safe to run again."""
     from coach.services import setup
@@ -139,19 +165,24 @@ def init(
     for line in report.lines():
         say(line)
     if not no_index:
-        bar = ProgressBar("indexing the clip library")
-        try:
-            built = setup.build_clip_index(runtime, progress=bar)
-        except Exception as error:  # the database is ready: a search can still build the index
-            bar.close()
-            say(
-                f"warning: the clip index was not built ({error}); the first search builds it",
-                fg=typer.colors.YELLOW,
-                err=True,
-            )
-        else:
-            bar.close()
+        built = _with_progress(
+            "indexing the clip library",
+            lambda bar: setup.build_clip_index(runtime, progress=bar),
+            # the database is ready: a search can still build the index
+            "the clip index was not built ({error}); the first search builds it",
+        )
+        if built is not None:
             say(built.line())
+    if demo_history and not no_seeds:
+        from coach.services.demo_history import seed_demo_history
+
+        history = _with_progress(
+            "recording the demo team's practice calls",
+            lambda bar: seed_demo_history(runtime, progress=bar),
+            "the demo history stopped part way ({error}); the app works without it",
+        )
+        if history is not None:
+            say(history.line())
     typer.secho("ready: start the app with `coach serve`", fg=typer.colors.GREEN)
 
 

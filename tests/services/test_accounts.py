@@ -8,8 +8,7 @@ from coach.services.accounts import LastAdminError, LoginError
 from coach.services.runtime import open_runtime
 from coach.settings import Settings
 from coach.store.repositories import users as users_repo
-
-STRONG_SECRET = "HyWFXuOjn7aVSPs15mZEbTY0f6a-cNq1B0iNon_I"
+from tests.conftest import production_view
 
 
 def test_passwords_are_hashed_with_argon2():
@@ -53,14 +52,7 @@ def test_weak_passwords_are_refused(runtime):
 
 def test_demo_users_only_log_in_in_dev_mode(seeded_runtime):
     assert accounts.authenticate(seeded_runtime, username="rep", password="demo-rep-pass").is_demo
-    prod = open_runtime(
-        Settings(
-            env="production",
-            secret_key=STRONG_SECRET,
-            data_dir=seeded_runtime.settings.data_dir,
-            database_url=seeded_runtime.settings.resolved_database_url,
-        )
-    )
+    prod = production_view(seeded_runtime)
     with pytest.raises(LoginError, match="only work in dev mode"):
         accounts.authenticate(prod, username="rep", password="demo-rep-pass")
     prod.close()

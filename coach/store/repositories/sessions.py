@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from coach.errors import CoachError, NotFoundError
-from coach.store.models import PracticeSessionRow, TurnRow, UserRow, utcnow
+from coach.store.models import CertificateRow, PracticeSessionRow, TurnRow, UserRow, utcnow
 
 MODES = ("readalong", "recitation", "scripted", "freeform")
 STATUSES = ("active", "completed", "abandoned")
@@ -179,3 +180,26 @@ def update_turn(
         turn.meta = {**(turn.meta or {}), **meta}
     session.flush()
     return turn
+
+
+def backdate(
+    *, session: Session, session_id: str, started_at: datetime, seconds_per_turn: float
+) -> None:
+    """Move an ended session to ``started_at``: its turns, scorecard and any certificate too.
+
+    For generated history (the demo team's weeks of practice): each turn is taken to last
+    ``seconds_per_turn``, and the session ends after its last turn.
+    """
+    practice = get_session(session=session, session_id=session_id)
+    practice.started_at = started_at
+    for n, turn in enumerate(practice.turns):
+        turn.created_at = started_at + timedelta(seconds=seconds_per_turn * n)
+    ended = started_at + timedelta(seconds=seconds_per_turn * max(1, len(practice.turns)))
+    practice.ended_at = ended
+    if practice.scorecard is not None:
+        practice.scorecard.created_at = ended
+    for cert in session.scalars(
+        select(CertificateRow).where(CertificateRow.session_id == session_id)
+    ):
+        cert.certified_at = ended
+    session.flush()

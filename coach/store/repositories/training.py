@@ -335,3 +335,12 @@ def list_certificates(
     if user_ids is not None:
         query = query.where(CertificateRow.user_id.in_(list(user_ids)))
     return [(cert, user) for cert, user in session.execute(query)]
+
+
+def backdate_drill(*, session: Session, drill_id: int, at: datetime) -> None:
+    """Date a drill and its assignments back to ``at`` (the demo history's weeks-old drills)."""
+    drill = get_drill(session=session, drill_id=drill_id)
+    drill.created_at = at
+    for row in session.scalars(select(AssignmentRow).where(AssignmentRow.drill_id == drill_id)):
+        row.created_at = at
+    session.flush()
