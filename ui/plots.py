@@ -90,7 +90,7 @@ def _frame(
         f'<figure class="coach-chart" id="{e(chart_id)}-chart" style="margin:0">'
         f'<figcaption class="chart-title" style="text-align:center;font-weight:600">{e(title)}</figcaption>'
         f'<svg viewBox="0 0 {WIDTH} {height}" width="100%" role="img" aria-label="{e(title)}" '
-        f'preserveAspectRatio="xMidYMid meet" style="max-height:{height + 40}px;font-size:11px">'
+        f'preserveAspectRatio="xMidYMid meet" style="max-height:{height + 40}px;font-size:11px;overflow:visible">'
         f"{body}</svg>{legend_html}</figure>"
     )
 
@@ -178,7 +178,7 @@ def bar_chart(
     whole = all(float(p.value).is_integer() for p in points)
     y_max = y_max if y_max is not None else _nice_max(top, whole=whole)
     slant = any(len(x) > 8 for x in xs) and len(xs) > 4
-    bottom = 78 if slant else 36
+    bottom = 104 if slant else 36  # a slanted label of 24 characters, then the axis title
     axes, step = _axes(
         xs, y_max, height=height, bottom=bottom, x_title=x_title, y_title=y_title, slant=slant
     )

@@ -159,3 +159,28 @@ def test_the_session_list_offers_the_periods_newest_sessions_of_the_team(runtime
     assert choices[1][0].endswith("· bob · tiny · AI customer · 81")
     assert old in [v for _, v in team.session_choices(ctx, "mona", "North", NOW - timedelta(days=90))]
     assert team.session_choices(ctx, "ann", "North", NOW - timedelta(days=28)) == []  # reps may not
+
+
+def _trend(rep: str, scenario_id: str, sessions: int) -> analytics.ScoreTrend:
+    return analytics.ScoreTrend(
+        rep=rep, scenario_id=scenario_id, average=60.0, sessions=sessions, previous=None,
+        change=None, weeks=[analytics.WeekScore(week="2026-11-23", average=60.0, sessions=sessions)],
+    )  # fmt: skip
+
+
+def test_the_charts_show_the_busiest_scenario_first_then_the_one_picked():
+    other = _rate("bo", "greeting", 1, 2).model_copy(update={"scenario_id": "hair"})
+    report = _report(
+        scores=[_trend("bo", "crm", 2), _trend("al", "hair", 2), _trend("bo", "hair", 3)],
+        mention_rates=[_rate(None, "greeting", 3, 5), other.model_copy(update={"rep": None})],
+        mention_rates_by_rep=[_rate("bo", "greeting", 1, 2), other],
+    )
+    picked, shown = team.focus(report, None)
+    assert picked == "hair"  # five scored sessions against two
+    assert {s.scenario_id for s in shown.scores} == {"hair"} and len(shown.scores) == 2
+    assert [m.scenario_id for m in shown.mention_rates] == ["hair"]
+    assert [m.scenario_id for m in shown.mention_rates_by_rep] == ["hair"]
+    assert team.focus(report, "crm")[1].scores == [report.scores[0]]
+    assert team.focus(report, "") == ("", report)  # "All scenarios"
+    assert team.focus(report, "gone") == ("", report)  # no data this period: everything
+    assert team.focus(_report(), None) == ("", _report())

@@ -260,7 +260,7 @@ MESSAGES: dict[str, str] = {
     "team.axis.score": "Average score",
     "team.volume_plot": "Practice volume per week, by rep",
     "team.score_plot": "Score trend per rep",
-    "team.scenario": "Scenario for the score trend",
+    "team.scenario": "Scenario for the charts",
     "team.all_scenarios": "All scenarios",
     "team.heatmap": "Key-point mention rate per rep",
     "team.heat_caption": "Each cell: share of the rep's scored sessions that hit the key point, with n = scored sessions.",

@@ -260,7 +260,7 @@ MESSAGES: dict[str, str] = {
     "team.axis.score": "平均分",
     "team.volume_plot": "每周练习量（按销售）",
     "team.score_plot": "每位销售的分数趋势",
-    "team.scenario": "分数趋势的场景",
+    "team.scenario": "图表的场景",
     "team.all_scenarios": "全部场景",
     "team.heatmap": "每位销售的要点提及率",
     "team.heat_caption": "每格：该销售已评分通话中做到该要点的比例，n = 已评分通话数。",

@@ -63,18 +63,20 @@ def build(ctx: Context) -> TeamPage:
             scale=3,
         )
         refresh = gr.Button(t("team.refresh"), elem_id="team-refresh", scale=1)
+    # The charts show one scenario at a time (the busiest first): a key point means
+    # something only within its scenario, and forty bars from four scenarios are unreadable.
+    scenario = gr.Dropdown(
+        choices=[(t("team.all_scenarios"), "")],
+        value=None,
+        label=t("team.scenario"),
+        elem_id="team-score-scenario",
+    )
     notice = gr.HTML("")
     mention_plot = gr.HTML(mention_html(ctx, []), elem_id="team-mentions-plot")
     with gr.Row(equal_height=True):
         with gr.Column(scale=1):
             volume_plot = gr.HTML(volume_html(ctx, []), elem_id="team-volume-plot")
         with gr.Column(scale=1):
-            scenario = gr.Dropdown(
-                choices=[(t("team.all_scenarios"), "")],
-                value="",
-                label=t("team.scenario"),
-                elem_id="team-score-scenario",
-            )
             score_plot = gr.HTML(score_html(ctx, []), elem_id="team-score-plot")
     heatmap = gr.HTML("", elem_id="team-heatmap")
     certificates = gr.HTML("", elem_id="team-certificates")
@@ -455,6 +457,32 @@ def report_html(ctx: Context, report: analytics.Report, names: Names | None = No
     return "".join(parts) + "</div>"
 
 
+def focus(report: analytics.Report, scenario: str | None) -> tuple[str, analytics.Report]:
+    """The scenario the charts show and the report cut down to it for them.
+
+    ``None`` (the first drawing) picks the scenario with the most scored sessions in the
+    period; ``""`` is every scenario; a scenario with no data this period falls back to all.
+    """
+    ids = {s.scenario_id for s in report.scores} | {m.scenario_id for m in report.mention_rates}
+    if scenario is None:
+        sessions: dict[str, int] = {}
+        for trend in report.scores:
+            sessions[trend.scenario_id] = sessions.get(trend.scenario_id, 0) + trend.sessions
+        scenario = max(sorted(sessions), key=lambda sc: sessions[sc], default="")
+    if not scenario or scenario not in ids:
+        return "", report
+    return scenario, report.model_copy(
+        update={
+            "scores": [s for s in report.scores if s.scenario_id == scenario],
+            "mention_rates": [m for m in report.mention_rates if m.scenario_id == scenario],
+            "mention_rates_by_rep": [
+                m for m in report.mention_rates_by_rep if m.scenario_id == scenario
+            ],
+            "weakest": [w for w in report.weakest if w.scenario_id == scenario],
+        }
+    )
+
+
 def show(
     ctx: Context,
     page: TeamPage,
@@ -480,8 +508,8 @@ def show(
         certificates = training.certifications(ctx.runtime, actor=who, team=team)
     except CoachError:
         certificates = []
+    scenario, focused = focus(report, scenario)
     scenario_ids = sorted({s.scenario_id for s in report.scores})
-    scenario = scenario if scenario in scenario_ids else ""
     scenario_choices = [(t("team.all_scenarios"), ""), *[(sc, sc) for sc in scenario_ids]]
     choices = session_choices(ctx, who, team, _since(days))
     names = key_point_names(
@@ -495,12 +523,12 @@ def show(
         page.notice: "",
         page.report: report_html(ctx, report, names),
         page.mention_plot: mention_html(
-            ctx, mention_points(report.mention_rates, names, t("team.period_now"), t("team.period_before"))
+            ctx, mention_points(focused.mention_rates, names, t("team.period_now"), t("team.period_before"))
         ),
         page.volume_plot: volume_html(ctx, volume_points(report.volume)),
         page.scenario: gr.update(choices=scenario_choices, value=scenario),
-        page.score_plot: score_html(ctx, score_points(report.scores, scenario)),
-        page.heatmap: heatmap_html(ctx, report, names),
+        page.score_plot: score_html(ctx, score_points(focused.scores)),
+        page.heatmap: heatmap_html(ctx, focused, names),
         page.certificates: certificates_html(ctx, certificates),
         page.sessions: gr.update(choices=choices, value=choices[0][1] if choices else None),
     }
