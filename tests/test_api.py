@@ -149,3 +149,19 @@ def test_demo_accounts_are_refused_outside_dev_mode(tmp_path, seeded_runtime):
     page = client.get("/login")
     assert "demo-rep-pass" not in page.text
     assert sign_in(client).status_code == 401
+
+
+def test_a_calls_turn_plays_for_trainers_only(client, seeded_runtime, tmp_path):
+    from tests.services.test_media import recorded_call
+
+    call = recorded_call(seeded_runtime, tmp_path / "calls")
+    path = f"/media/call/{call.id}/0"
+    assert client.get(path).status_code == 401
+    sign_in(client, "rep")
+    assert client.get(path).status_code == 403  # a rep may not hear raw calls
+    client.cookies.clear()
+    sign_in(client, "trainer", "demo-trainer-pass")
+    played = client.get(path)
+    assert played.status_code == 200 and played.content[:4] == b"RIFF"
+    untimed = client.get(f"/media/call/{call.id}/2")
+    assert untimed.status_code == 404 and "no timings" in untimed.json()["detail"]

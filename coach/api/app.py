@@ -103,6 +103,10 @@ def create_app(
     def session_audio(session_id: str, index: int, request: Request) -> FileResponse:
         return _file(lambda: media.session_turn_audio(service, session_id, index, actor=who(request)))
 
+    @app.get("/media/call/{call_id}/{index}", include_in_schema=False)
+    def call_audio(call_id: str, index: int, request: Request) -> FileResponse:
+        return _file(lambda: media.call_turn_audio(runtime, call_id, index, actor=who(request)))
+
     @app.get("/media/clip/{clip_id}", include_in_schema=False)
     def clip_audio(clip_id: str, request: Request) -> FileResponse:
         return _file(lambda: media.clip_audio(runtime, clip_id, actor=who(request)))

@@ -604,6 +604,14 @@ def list_calls(
         ]
 
 
+def get_call(runtime: Runtime, *, call_id: str, actor: str) -> CallRecord:
+    """One imported call (trainers and admins); NotFoundError if there is none."""
+    runtime.require_initialised()
+    with runtime.transaction() as session:
+        act(session, actor, "clips.write")
+        return _call_record(clips_repo.get_call(session=session, call_id=call_id))
+
+
 def get_call_turns(runtime: Runtime, *, call_id: str, actor: str) -> list[dict[str, Any]]:
     """The turns of an imported call, to choose what to clip (trainers and admins)."""
     runtime.require_initialised()

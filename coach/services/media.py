@@ -1,4 +1,4 @@
-"""Audio a page may play: a turn of a practice session, or a clip of the library.
+"""Audio a page may play: a turn of a practice session or of an imported call, or a clip.
 
 Rep turns play the recording that was kept; customer turns and text-only clips are spoken
 on first request by the persona's (or the language's) voice and kept on disk, so the second
@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from coach.clip_library import audio as recordings
 from coach.errors import NotFoundError
 from coach.services import clips, speech
 from coach.services.practice import PracticeService
@@ -70,6 +71,39 @@ def clip_audio(runtime: Runtime, clip_id: str, *, actor: str) -> Path:
         lambda out: speech.speak(
             text, language=record.language, out=out, settings=runtime.settings
         ),
+    )
+
+
+def call_turn_audio(runtime: Runtime, call_id: str, index: int, *, actor: str) -> Path:
+    """Turn ``index`` (from 0) of an imported call, cut from its recording (trainers, admins).
+
+    Only real audio: a call imported without a recording, or a turn without timings, has
+    nothing to play (a synthetic voice would pass for the customer's own). Cut on first
+    request and kept, so the second play is instant.
+    """
+    record = clips.get_call(runtime, call_id=call_id, actor=actor)
+    turns = clips.get_call_turns(runtime, call_id=call_id, actor=actor)
+    if not 0 <= index < len(turns):
+        raise NotFoundError(f"call {call_id} has no turn {index + 1} (it has {len(turns)})")
+    if not record.audio:
+        raise NotFoundError("this call was imported without a recording: there is nothing to play")
+    source = Path(record.audio)
+    if not source.is_file():
+        raise NotFoundError("the recording of this call is no longer kept on this server")
+    start, end = turns[index].get("start"), turns[index].get("end")
+    if start is None or end is None:
+        raise NotFoundError(
+            f"turn {index + 1} of this call has no timings, so it cannot be cut from the recording"
+        )
+    span = f"{float(start):.3f}-{float(end):.3f}"
+    target = (
+        runtime.settings.data_dir
+        / "audio"
+        / "calls"
+        / f"{_digest(call_id)}-{index:03d}-{_digest(span)}.wav"
+    )
+    return _write_once(
+        target, lambda out: recordings.cut(source, out, start_s=float(start), end_s=float(end))
     )
 
 

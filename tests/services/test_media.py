@@ -126,3 +126,51 @@ def test_a_text_only_clip_is_spoken_and_cached(seeded_runtime, voices):
     with pytest.raises(PermissionDenied):
         media.clip_audio(seeded_runtime, "en-crm-open-01", actor="ghost")
     assert len(voices.synth.calls) == 1
+
+
+def recorded_call(runtime, folder, *, audio=True):
+    """An imported call: a JSON transcript with timings, and (``audio``) its recording beside it."""
+    import json
+
+    from coach.services import clips
+
+    folder.mkdir(parents=True, exist_ok=True)
+    turns = [
+        {"speaker": "rep", "text": "Hi Dana, it's Alex from FleetFlow.", "start": 0.0, "end": 1.0},
+        {"speaker": "customer", "text": "Who? Oh, the tracker people.", "start": 1.2, "end": 2.0},
+        {"speaker": "rep", "text": "Is now a good time?"},
+    ]
+    data = {"language": "en", "title": "Dana call", "turns": turns}
+    (folder / "dana.json").write_text(json.dumps(data), encoding="utf-8")
+    if audio:
+        write_wav(folder / "dana.wav", tone(2.5), 16000)
+    summary = clips.import_calls(runtime, [folder], actor=LOCAL_ADMIN)
+    assert summary.imported == 1, summary
+    return clips.list_calls(runtime, actor=LOCAL_ADMIN)[0]
+
+
+def test_a_turn_of_an_imported_call_plays_its_stretch_of_the_recording(seeded_runtime, tmp_path):
+    call = recorded_call(seeded_runtime, tmp_path / "calls")
+    assert call.audio
+    first = media.call_turn_audio(seeded_runtime, call.id, 0, actor="trainer")
+    assert _frames(first) == 16000  # 0.0-1.0 s
+    second = media.call_turn_audio(seeded_runtime, call.id, 1, actor="admin")
+    assert _frames(second) == pytest.approx(0.8 * 16000, abs=2)
+    stamp = first.stat().st_mtime_ns
+    assert media.call_turn_audio(seeded_runtime, call.id, 0, actor="trainer") == first
+    assert first.stat().st_mtime_ns == stamp  # cut once, then kept
+    with pytest.raises(NotFoundError, match="turn 3 of this call has no timings"):
+        media.call_turn_audio(seeded_runtime, call.id, 2, actor="trainer")
+    with pytest.raises(NotFoundError, match="has no turn 4"):
+        media.call_turn_audio(seeded_runtime, call.id, 3, actor="trainer")
+    for outsider in ("rep", "manager"):  # calls are raw recordings: trainers and admins only
+        with pytest.raises(PermissionDenied):
+            media.call_turn_audio(seeded_runtime, call.id, 0, actor=outsider)
+
+
+def test_a_call_without_a_recording_has_nothing_to_play(seeded_runtime, tmp_path):
+    call = recorded_call(seeded_runtime, tmp_path / "text-only", audio=False)
+    with pytest.raises(NotFoundError, match="imported without a recording"):
+        media.call_turn_audio(seeded_runtime, call.id, 0, actor="trainer")
+    with pytest.raises(NotFoundError, match="no imported call"):
+        media.call_turn_audio(seeded_runtime, "call-nope", 0, actor="trainer")

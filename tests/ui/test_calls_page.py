@@ -109,3 +109,19 @@ def test_the_monthly_trend_draws_a_filled_bar_per_topic_and_month_in_both_langua
         assert 'fill="#4c78a8" data-x="2026-01" data-series="too expensive" data-value="2"' in html
         assert html.index('data-x="2026-01"') < html.index('data-x="2026-02"')
         assert html.count('class="chart-key"') == 2
+
+
+def test_each_timed_turn_of_a_recorded_call_has_its_own_play_button(seeded_runtime, tmp_path):
+    from tests.services.test_media import recorded_call
+
+    call = recorded_call(seeded_runtime, tmp_path / "calls")
+    for language, label in (("en", "Play turn 2 of the recording"), ("zh", "播放录音中的第 2 轮")):
+        ctx, page = _page(seeded_runtime, language)
+        html = calls.show_call(ctx, page, "trainer", call.id)[page.turns]
+        assert html.count('class="play"') == 2  # the third turn has no timings
+        assert f'data-src="/media/call/{call.id}/1"' in html and label in html
+        assert 'onclick="return coachPlay(this)"' in html
+    # Without a recording there is nothing to play, so no button (the times still show).
+    turn = {"speaker": "rep", "text": "<b>x</b>", "start": 0, "end": 1}
+    plain = calls.turns_html(_page(seeded_runtime, "en")[0], [turn], "c1")
+    assert 'class="play"' not in plain and "0.0–1.0 s" in plain and "&lt;b&gt;" in plain

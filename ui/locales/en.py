@@ -316,6 +316,7 @@ MESSAGES: dict[str, str] = {
     "calls.no_calls": "No calls imported yet.",
     "calls.no_turns": "This call has no turns.",
     "calls.play": "Recording of the call",
+    "calls.play_turn": "Play turn {n} of the recording",
     "calls.start": "First turn",
     "calls.end": "Last turn",
     "calls.title": "Clip title",

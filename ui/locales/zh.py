@@ -316,6 +316,7 @@ MESSAGES: dict[str, str] = {
     "calls.no_calls": "还没有导入通话。",
     "calls.no_turns": "这通电话没有对话轮次。",
     "calls.play": "通话录音",
+    "calls.play_turn": "播放录音中的第 {n} 轮",
     "calls.start": "起始轮次",
     "calls.end": "结束轮次",
     "calls.title": "片段标题",

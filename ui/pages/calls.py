@@ -212,8 +212,17 @@ def call_choices(ctx: Context, records: list[clips.CallRecord]) -> list[tuple[st
     ]
 
 
-def turns_html(ctx: Context, turns: list[dict[str, Any]]) -> str:
-    """The call's turns, numbered from 1, with speaker, text and time when known."""
+def turns_html(
+    ctx: Context,
+    turns: list[dict[str, Any]],
+    call_id: str | None = None,
+    recorded: bool = False,
+) -> str:
+    """The call's turns, numbered from 1, with speaker, text and time when known.
+
+    When the call has a recording (``recorded``), each turn with timings gets a play button
+    for its own stretch of it (``/media/call/ID/INDEX``, cut on the server).
+    """
     t = ctx.t
     e = render.e
     if not turns:
@@ -224,14 +233,18 @@ def turns_html(ctx: Context, turns: list[dict[str, Any]]) -> str:
         speaker = str(turn.get("speaker") or "")
         label = t("calls.speaker." + speaker) if speaker in ("rep", "customer") else speaker
         begin, finish = turn.get("start"), turn.get("end")
-        when = (
-            f"{float(begin):.1f}–{float(finish):.1f} s"
-            if begin is not None and finish is not None
+        timed = begin is not None and finish is not None
+        when = f"{float(begin):.1f}–{float(finish):.1f} s" if begin is not None and finish is not None else ""
+        play = (
+            f'<button class="play" data-src="/media/call/{e(call_id)}/{number - 1}" '
+            f'aria-label="{e(t("calls.play_turn", n=number))}" title="{e(t("calls.play_turn", n=number))}" '
+            f'onclick="return coachPlay(this)">▶</button> '
+            if recorded and call_id and timed
             else ""
         )
         rows.append(
             f'<tr data-turn="{number}" class="{e(speaker)}"><td>{number}</td><td>{e(label)}</td>'
-            f"<td>{e(str(turn.get('text') or ''))}</td><td>{e(when)}</td></tr>"
+            f"<td>{e(str(turn.get('text') or ''))}</td><td>{play}{e(when)}</td></tr>"
         )
     head = "".join(f"<th>{e(h)}</th>" for h in heads)
     return f'<table class="coach-table" id="calls-turns-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
@@ -352,19 +365,18 @@ def show_call(ctx: Context, page: CallsPage, who: str, call_id: str | None) -> d
             page.player: gr.update(value=None, visible=False),
         }
     try:
-        records = {r.id: r for r in clips.list_calls(ctx.runtime, actor=who, limit=None)}
+        record = clips.get_call(ctx.runtime, call_id=call_id, actor=who)
         turns = clips.get_call_turns(ctx.runtime, call_id=call_id, actor=who)
     except CoachError as error:
         return {page.cut_notice: render.notice(ctx.message(error))}
-    record = records.get(call_id)
-    audio = record.audio if record is not None else None
+    recorded = bool(record.audio and Path(record.audio).is_file())
     player = (
-        gr.update(value=_playable(audio), visible=True)
-        if audio and Path(audio).is_file()
+        gr.update(value=_playable(record.audio), visible=True)
+        if record.audio and recorded
         else gr.update(value=None, visible=False)
     )
     return {
-        page.turns: turns_html(ctx, turns),
+        page.turns: turns_html(ctx, turns, call_id, recorded),
         page.player: player,
         page.start: gr.update(value=1, maximum=max(len(turns), 1)),
         page.end: gr.update(value=min(2, len(turns)) or 1, maximum=max(len(turns), 1)),
