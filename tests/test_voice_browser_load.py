@@ -190,6 +190,8 @@ def test_a_line_whose_socket_was_lost_is_sent_again_under_its_id_and_stored_once
     assert [t["speaker"] for t in turns] == ["customer", "rep", "customer"]
     assert service.stored == 1
     done = next(e for e in events if e["type"] == "turn_done" and e["turn"] == 1)
-    assert not done["skipped"]  # played, not cut off
+    assert not done["skipped"], events  # played, not cut off
     states = [e["state"] for e in events if e["type"] == "state"]
-    assert "speaking" in states[states.index("thinking") :]  # the stored answer was played
+    # The stored answer was played. (Flaky on a loaded CI box, cause not settled: the whole
+    # event list goes into the message so the next failure shows the order it came in.)
+    assert "speaking" in states[states.index("thinking") :], events
