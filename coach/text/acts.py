@@ -128,15 +128,22 @@ _EN_CLOCK = re.compile(
     r"twelve|noon|half past \w+|quarter (?:past|to) \w+)(?: thirty| fifteen| forty five)?\b|noon|midday|"
     r"half (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b)"
 )
-# "cut fuel by 20%", "around 30 vans", "at 5 a month": a number after at/around/by that
-# counts something is not a clock.
-_EN_NOT_CLOCK_AFTER = re.compile(
-    r"^(?:\s?%|[.,]\d| (?:percent|per ?cent|points?|x|k|a (?:month|year|week|day|seat|user|head)|"
+# "cut fuel by 20%", "around 30 vans", "at 5 a month", "around three to four months": a
+# number after at/around/by that counts something (alone or as a range) is not a clock.
+_EN_COUNTED = (
+    r"(?:percent|per ?cent|points?|x|k|a (?:month|year|week|day|seat|user|head)|"
     r"per|each|years?|months?|weeks?|days?|hours?|minutes?|seconds?|times|people|users|seats|"
     r"licen[cs]es|reps|drivers|vans|trucks|vehicles|cars|loads|customers|clients|employees|staff|"
     r"locations|stores|sites|branches|units|dollars|bucks|grand|thousand|hundred|million|billion|"
-    r"more|less|fewer|of|out of|or so (?:people|users|vans|trucks))\b)"
+    r"grafts|sessions|classes|lessons|students|patients)\b"
 )
+_EN_NUMBER_WORD = r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_EN_NOT_CLOCK_AFTER = re.compile(
+    rf"^(?:\s?%|[.,]\d| {_EN_COUNTED}| (?:more|less|fewer|of|out of|or so (?:people|users|vans|trucks))\b|"
+    rf"\s?(?:to|or|-|–)\s?{_EN_NUMBER_WORD}\s?(?:%|{_EN_COUNTED}))"
+)
+# "one by one", "two by two": a number repeated around "by" is a manner, not "by one o'clock".
+_EN_NUMBER_BEFORE = re.compile(rf"\b{_EN_NUMBER_WORD} $")
 _EN_PART_OF_DAY = re.compile(r"\b(?:morning|afternoon|evening|lunchtime|end of (?:the )?day)\b")
 _EN_VAGUE = re.compile(
     r"\b(?:later|sometime|some time|at some point|down the road|when you're ready|when you have time|"
@@ -210,6 +217,7 @@ def time_slots(sentence: str, language: str) -> list[str]:
             m.group(0).startswith(("at ", "around ", "by "))
             and _EN_NOT_CLOCK_AFTER.match(text[m.end() :])
         )
+        and not (m.group(0).startswith("by ") and _EN_NUMBER_BEFORE.search(text[: m.start()]))
     ]
 
 

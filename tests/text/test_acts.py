@@ -190,6 +190,10 @@ def test_time_slots_count_each_offer():
         ("Scores went up by 2 points.", "en"),
         ("It's at 10 bucks a seat.", "en"),
         ("We're at 2.5 million this year.", "en"),
+        ("The follicles come out one by one with a tiny punch.", "en"),
+        ("They start growing around three to four months.", "en"),
+        ("A hairline is usually around two to three thousand grafts.", "en"),
+        ("Most fleets cut idling by 10-15% in a quarter.", "en"),
     ],
 )
 def test_numbers_that_only_look_like_a_clock_are_not_one(sentence, language):
@@ -209,6 +213,8 @@ def test_numbers_that_only_look_like_a_clock_are_not_one(sentence, language):
         ("How about Thursday at 2?", "en", ["at 2"]),
         ("See you Thursday at three.", "en", ["at three"]),
         ("Could we say 10 a.m. Central?", "en", ["10 a.m."]),
+        ("Could we do Friday at two or three?", "en", ["at two"]),
+        ("Be there by one, it takes an hour.", "en", ["by one"]),
     ],
 )
 def test_real_clock_times_are_still_found(sentence, language, slots):
