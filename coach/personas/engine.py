@@ -247,6 +247,13 @@ _AGREE_NO_SLOT = {
     "en": ["OK, let's do it. Send me a couple of times and the details."],
     "zh": ["行，那你约个时间，把信息发我。"],
 }
+_WHEN = {
+    "en": [
+        "Okay, I'm open to that. When were you thinking?",
+        "Alright, that sounds reasonable. What day and time did you have in mind?",
+    ],
+    "zh": ["嗯，可以考虑。你想约什么时候？", "行，那你说个具体时间吧，哪天几点？"],
+}
 _SAY_MORE = {
     "en": ["Okay. What exactly are you suggesting?", "Right. So what would the next step be?"],
     "zh": ["嗯，那你具体想怎么安排？", "那下一步是什么？"],
@@ -320,6 +327,7 @@ class PersonaState:
     ended_by: str | None = None
     dialogue: dict[str, Any] = field(default_factory=dict)
     last_clips: list[str] = field(default_factory=list)
+    asked_when: bool = False  # agreed in principle to a next step with no time, asked when
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data to persist."""
@@ -1059,6 +1067,18 @@ class BuiltinPersona:
                     return Reply(self._join(hedge, answer, worry), move)
         if move == "next_step":
             if self._ready_to_agree():
+                offered = self.dialogue
+                if (
+                    not (turn.slots or turn.days or offered.slots or offered.days)
+                    and not s.asked_when
+                ):
+                    # Yes in principle, but to nothing concrete yet: ask for the time instead
+                    # of ending the call, so the rep still books it (once: asked again, the
+                    # customer leaves the time to the rep).
+                    s.asked_when = True
+                    return Reply(
+                        self._join(answer, self._say(rep_text, _WHEN[self.language])), move
+                    )
                 return self._end("agreement", rep_text, move)
             objection = self._next_objection(move, rep_text)
             if objection is not None:

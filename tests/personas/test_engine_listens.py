@@ -174,3 +174,35 @@ def test_one_turn_does_not_say_the_same_fact_twice():
     zh = _engine(IELTS_ZH)
     said = zh._join("希望明年6月前能考出6.5。", "目标是6.5，单项不低于6。")
     assert said == "希望明年6月前能考出6.5。"
+
+
+def _ready(ids):
+    """The customer after the intro, with trust, needs and worries as at the end of a good call."""
+    engine = _engine(ids)
+    persona = engine.persona
+    engine.state.trust = 1.0
+    engine.state.covered = list(dict.fromkeys([*engine.state.covered, *persona.agree_when.needs]))
+    engine.state.objections_raised = [o.id for o in persona.objections]
+    engine.state.objections_resolved = [o.id for o in persona.objections]
+    assert engine._ready_to_agree()
+    return engine
+
+
+def test_a_yes_to_no_particular_time_asks_for_one_before_the_call_ends():
+    from coach.personas.engine import _WHEN
+
+    for ids, proposal in [
+        (HAIR_EN, "Shall we get you booked in for a free consultation, then?"),
+        (HAIR_ZH, "那我帮您约一个免费面诊吧？"),
+    ]:
+        engine = _ready(ids)
+        asked = engine.reply(proposal)
+        assert asked.ended_by is None and asked.text in _WHEN[engine.language], asked
+        agreed = engine.reply(
+            "Would Saturday at ten work?" if engine.language == "en" else "这周六上午十点可以吗？"
+        )
+        assert agreed.ended_by == "agreement", agreed  # to the time the rep then named
+    # Asked once: a second proposal with no time still ends it, the time left to the rep.
+    engine = _ready(HAIR_EN)
+    engine.reply("Shall we get you booked in for a free consultation, then?")
+    assert engine.reply("Great, let's book you in for a consultation.").ended_by == "agreement"
