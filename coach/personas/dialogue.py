@@ -86,7 +86,9 @@ _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
             r"what do you use|what (?:have|did) you (?:tried|try)|tried so far|walk me through|\bright now\b|"
             r"how are you (?:handling|managing|tracking)|\bdo you (?:currently )?(?:use|have) (?:a|an|any)\b(?! (?:few|minute|moment|sec|couple|quick|second))|"
             r"have you (?:tried|looked|used|taken|been (?:to|using|taking))|where does .{0,40} live|how do you find (?:that|it|this) out|"
-            r"how do you (?:prepare|study|know)|before (?:now|this)\b",
+            r"how do you (?:prepare|study|know)|before (?:now|this)\b|"
+            r"how (?:your|you|the) (?:\w+ ){0,2}(?:handles?|tracks?|manages?|deals? with|keeps? track)|"
+            r"what happens (?:to|with) (?:it|them|that|the)",
             re.I,
         ),
         "zh": re.compile(
@@ -105,19 +107,21 @@ _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
             r"(?:cost|costs|costing) you|where is it|how ha(?:s|ve) (?:\w+ ){0,3}changed|going on with|what(?:'s| is) it like|affect|"
             r"\blosing\b|\bthinning\b|getting to you|working (?:okay|ok|well|for you)|happy with|get(?:s)? stuck|"
             r"break(?:s)? down|go(?:es)? wrong|day to day|how many (?:\w+ ){0,3}(?:slip|fall|get lost|go missing)|"
-            r"what (?:does|did|would) (?:that|it|a \w+(?: \w+)?) (?:usually )?cost|worth (?:to you|over a year)|how often",
+            r"what (?:does|did|would) (?:that|it|a \w+(?: \w+)?) (?:usually )?cost|worth (?:to you|over a year)|how often|"
+            r"how far (?:off|out)|(?:dollar|pound|rough) (?:figure|number)|put a (?:number|figure|price) on",
             re.I,
         ),
         "zh": re.compile(
             r"什么时候开始|怎么回事|什么情况|情况怎么样|说说.{0,6}情况|问题|困难|变化|哪一项|最吃力|最头疼|短板|"
             r"(?:考|测)(?:了|出来|的)?多少分|现在多少分|几分(?!钟)|考过|考了|单项|哪一科|哪科|多久|多长时间|哪块|哪里.{0,4}(?:不满意|在意)|不满意|"
-            r"怎么变|影响|多吗|敢不敢|哪一项|哪里没帮|什么原因"
+            r"怎么变|影响|多吗|敢不敢|哪一项|哪里没帮|什么原因|差多少|还差|差几分|差了多少"
         ),
     },
     "worry": {
         "en": re.compile(
             r"\bworr(?:y|ies|ied|ying)\b|\bconcern|put(?:s|ting)? you off|hesitat|nervous|scared|afraid|"
-            r"holding you back|what(?:'s| is) stopping|reservation|\bwary\b|risk (?:for|to) you",
+            r"holding you back|what(?:'s| is) stopping|reservation|\bwary\b|risk (?:for|to) you|"
+            r"what(?:'s| is) behind (?:it|that|this)",
             re.I,
         ),
         "zh": re.compile(r"担心|顾虑|放不下|怕什么|最怕|犹豫|不放心|纠结"),
@@ -138,25 +142,26 @@ _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
             r"what would matter|what matters|what would you like|hoping (?:for|to)|\bgoal|ideal|"
             r"look(?:ing)? for in|what would (?:good|success)|what do you want|what would make|"
             r"(?:most )?want (?:to get )?out of|what (?:would|do) you (?:most )?(?:want|need) to (?:know|see|hear)|"
+            r"(?:want|like|need) (?:\w+ )?answered|anything in particular|"
             r"what would (?:it|you) (?:most )?(?:take|need)|what would you (?:want|like) to ask|"
             r"improve|like to change|what would help|\bpriority\b|important to you|be interested|be helpful",
             re.I,
         ),
         "zh": re.compile(
             r"目标|希望|想要|想达到|在意|最看重|想考到|考到多少|哪几所|哪个学校|哪所|哪个国家|申请哪|要求多少|什么要求|"
-            r"规划|最想|想了解|想知道|想改善|想提高"
+            r"规划|最想|想了解|想知道|想改善|想提高|用在什么|用来申请|申请什么|(?:需要|要)(?:考)?多少分|几分才"
         ),
     },
     "schedule": {
         "en": re.compile(
             r"(?:what|which) (?:days?|times?|evenings?|mornings?) (?:suit|work|are best|would)|"
             r"when are you (?:free|available)|availability|how much time (?:do|can|could) you|when.{0,20}free|"
-            r"fit (?:it )?around|routine|what time do you (?:finish|get)",
+            r"fit (?:it )?around|routine|what time do you (?:finish|get)|timing (?:that )?(?:matters|works|suits)",
             re.I,
         ),
         "zh": re.compile(
             r"有空|哪天|时间.{0,4}(?:方便|合适)|每周.{0,8}(?:时间|几个)|抽出|拿出.{0,6}时间|几点以后|几点下|哪段时间|空一些|空闲|"
-            r"哪些时间|什么时间能|时段|时间怎么安排|比较空|晚自习.{0,4}几点"
+            r"哪些时间|什么时间能|时段|时间怎么安排|比较空|晚自习.{0,4}几点|空一点|作息|哪几段时间|哪几天"
         ),
     },
     "good_time": {
@@ -216,6 +221,44 @@ _YIELD = {
         r"^(?:不好意思|抱歉|哦|嗯)?[，,]?(?:您|你)(?:先)?(?:说|讲|继续|请说|先讲)(?:吧|完)?[。！.!]?$"
     ),
 }
+# A short turn that hands the floor back ("Oh, no, no, you first", "Sorry, I cut you off
+# there. Keep going.", "嗯嗯，您说，您说。"), wherever the phrase sits in it.
+_YIELD_ANYWHERE = {
+    "en": re.compile(
+        r"\b(?:you first|after you|go on|go ahead(?! and| with)|keep going|carry on|"
+        r"(?:please )?finish (?:your|what you)|you were saying|i cut you off|i interrupted|"
+        r"(?:didn't|did not) mean to (?:cut|interrupt)|sorry to interrupt|talked over you|"
+        r"what were you (?:going|about) to say)\b",
+        re.I,
+    ),
+    "zh": re.compile(
+        r"(?<![跟和给对听])(?:您|你)(?:先|接着|继续)?(?:说|讲)(?:吧|完)?(?=$|[，。！,.!…]|您|你)|(?:您|你)继续|打断(?:您|你)|"
+        r"(?:您|你)(?:刚才|刚刚)(?:想|要)说|抢了?(?:您|你)的话"
+    ),
+}
+_YIELD_MAX = {"en": 14, "zh": 16}
+_GO_AHEAD_PROPOSAL = re.compile(
+    r"\b(?:let's|let us|we(?:'ll| will| can| could)|i(?:'ll| will| can)|shall (?:i|we)|should (?:i|we)) go ahead",
+    re.I,
+)
+
+
+def yields_floor(text: str, language: str) -> bool:
+    """True when a short rep turn only hands the floor back to the customer."""
+    stripped = text.strip()
+    if _YIELD[language].search(stripped):
+        return True
+    size = (
+        len(re.findall(r"[A-Za-z']+", stripped))
+        if language == "en"
+        else len(re.sub(r"[\s，。？！,.?!…、~～]+", "", stripped))
+    )
+    if size > _YIELD_MAX[language] or not _YIELD_ANYWHERE[language].search(stripped):
+        return False
+    if _GO_AHEAD_PROPOSAL.search(stripped):
+        return False  # "Let's go ahead, then." moves the call on; it does not yield
+    return not (days_in(stripped, language) or time_slots(stripped, language))
+
 
 _CLOSING = {
     "en": re.compile(
@@ -247,12 +290,26 @@ _PROPOSES = {
         r"\b(?:could|can) (?:we|i) (?:at least )?(?:book|set|pencil|put|schedule|get|take|meet|arrange)|"
         r"\blet's (?:book|set|pencil|get|schedule|do)|\bwhich (?:one|of those|sounds|works|suits|would)\b|"
         r"\b(?:want|like) to (?:book|come in)\b|\b(?:book|put) you (?:in|down)\b\?|"
-        r"\bcould you (?:come|pop|make it|do)\b|\bif i send\b|\bi can (?:put you|set up|get you)",
+        r"\bcould you (?:come|pop|make it|do)\b|\bif i send\b|\bi can (?:put you|set up|get you)|"
+        r"\bwould (?:a |an |the )?(?:[\w-]+ ){0,4}make sense (?:as|for)\b|"
+        r"\b(?:maybe |perhaps )?(?:we|i) (?:could |can |might )?(?:set|book|grab|line) (?:something|a \w+|some time|up)\b|"
+        r"\b(?:do|would) you want to (?:just )?(?:pop|come|book|set|try|start|swing)\b",
         re.I,
     ),
     "zh": re.compile(
-        r"要不|过来看看|来看看|来听听|听听课|来面诊|约一?个|帮您约|给您约|帮你约|给你约|给您安排|给你安排|"
+        r"要不(?!要我)|过来看看|来看看|来听听|听听课|来面诊|约一?个|帮您约|给您约|帮你约|给你约|给您安排|给你安排|"
         r"您看(?:哪|行|可以)|你看(?:哪|行|可以)|挑一个|哪个时间|选一个|可以吗|行吗"
+    ),
+}
+_OFFER_TO_TELL = {  # "Would it help if I explained...?", "要不要我给您讲讲？": asks leave to talk
+    "en": re.compile(
+        r"\b(?:would it help if i|shall i|should i|do you want me to|would you like me to|want me to|"
+        r"can i (?:quickly )?(?:explain|tell|walk|run|take)|could i (?:explain|tell|walk|run|take)|"
+        r"mind if i)\b(?!.{0,30}\b(?:book|put you|pencil|schedule|send|email|text|call you))",
+        re.I,
+    ),
+    "zh": re.compile(
+        r"要不要我|我给您(?:讲讲|介绍|说说)|我跟您(?:讲讲|介绍一下|说说)|我先(?:给您|跟您)(?:介绍|讲|说)"
     ),
 }
 _INDIRECT_QUESTION = {
@@ -263,11 +320,13 @@ _INDIRECT_QUESTION = {
 }
 _PROPOSES_ANY = {
     "en": re.compile(
-        r"\byou could (?:come|pop|drop) in\b|\bwhy don't you (?:come|pop|book|try)\b|\byou should (?:come|book)\b",
+        r"\byou could (?:come|pop|drop) in\b|\bwhy don't you (?:come|pop|book|try)\b|\byou should (?:come|book)\b|"
+        r"\b(?:i've got|i have|i can do|there's|we've got|we have) (?:a slot |slots |space )?(?:on |this |next )?"
+        r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b(?=.*\?)",
         re.I,
     ),
     "zh": re.compile(
-        r"要不(?:您|你)?|过来看看|过来坐坐|来听听|来试听|来面诊一下|过来面诊|过来一趟"
+        r"要不(?!要我)(?:您|你)?|过来看看|过来坐坐|来听听|来试听|来面诊一下|过来面诊|过来一趟"
     ),
 }
 _APOLOGY = {
@@ -688,6 +747,7 @@ class RepTurn:
     apologises: bool = False
     asks_repeat: bool = False
     offers_send: bool = False
+    offers_to_tell: bool = False
     claims_booked: bool = False
     questions: list[str] = field(default_factory=list)
 
@@ -714,7 +774,7 @@ def analyse(text: str, language: str, company_names: list[str], vocabulary: set[
         return turn
     sentences = split_sentences(text) or [text]
     last = sentences[-1].strip() if sentences else text.strip()
-    turn.yields = bool(_YIELD[language].search(text.strip())) or (
+    turn.yields = yields_floor(text, language) or (
         len(sentences) > 1
         and bool(_YIELD[language].search(last))
         and not any(is_question(x, language) for x in sentences[:-1])
@@ -751,6 +811,13 @@ def analyse(text: str, language: str, company_names: list[str], vocabulary: set[
     turn.numbers = numbers(text, language)
     if _PROPOSES_ANY[language].search(text):
         turn.proposes = True  # "有空过来看看", "you could pop in": an invitation, asked or not
+    turn.offers_to_tell = bool(_OFFER_TO_TELL[language].search(text))
+    if (
+        turn.offers_to_tell
+        and not (turn.days or turn.slots)
+        and not _PROPOSES_ANY[language].search(text)
+    ):
+        turn.proposes = False  # "要不要我给你讲讲？" asks to explain; it books nothing
     if (
         turn.is_question
         and (turn.days or turn.slots)

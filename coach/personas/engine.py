@@ -41,7 +41,9 @@ from coach.personas.moves import (
     is_rude,
 )
 from coach.scenarios.model import Scenario
+from coach.text.acts import is_question
 from coach.text.normalize import compact, tokens
+from coach.text.sentences import split_sentences
 from coach.transcripts import Transcript, Turn
 
 
@@ -186,17 +188,45 @@ _NOT_YET_NO_SLOT = {
     "en": ["I'm not ready to book anything yet.", "Not so fast, I'm not ready to commit."],
     "zh": ["先别急着约。", "先不急着定。"],
 }
-_DEFLECT = {
+_DONT_KNOW = {
     "en": [
-        "What do you mean by that, exactly?",
-        "Sorry, in what sense? Ask me something more specific.",
-        "I'm not sure what you're getting at. What exactly do you want to know?",
+        "Hm. I couldn't tell you off the top of my head.",
+        "Honestly? I'm not sure. I'd have to think about that.",
+        "Good question. I don't have an answer for you right now.",
     ],
     "zh": [
-        "你具体指哪方面？",
-        "你是问哪一块？说具体点。",
-        "你指的是什么？我没太明白你想问哪方面。",
+        "这个我一时还真说不上来。",
+        "嗯……这个我得想想，现在说不好。",
+        "这个我还真没概念。",
     ],
+}
+"""A question the card has no answer for: the customer says so, plainly (not "what do you mean?")."""
+_GO_ON_THEN = {
+    "en": ["Sure, go on.", "Yes, go ahead.", "Okay, tell me."],
+    "zh": ["行，你说说看。", "嗯，你讲讲吧。", "可以，你说。"],
+}
+_CHECK_IN_YES = {
+    "en": ["Yes, that makes sense.", "It does, mostly.", "Yes, that's clear enough."],
+    "zh": ["嗯，明白了。", "嗯，清楚了。", "听明白了。"],
+}
+_CHECK_IN = {
+    "en": re.compile(
+        r"(?:does|did) (?:that|this|it) (?:make sense|help|answer|sound)|"
+        r"is that (?:helpful|clear|fair|the (?:kind|sort|level)|what you|enough)|"
+        r"(?:^|\W)makes sense\?|you with me\?",
+        re.I,
+    ),
+    "zh": re.compile(
+        r"(?:这样|这么)(?:说|讲)(?:您|你)?(?:清楚|明白)|(?:您|你)(?:看)?明白了?吗|能理解吗|清楚了吗"
+    ),
+}
+_WAS_ASKING = {"en": "I was just asking: ", "zh": "我刚才是想问，"}
+_TOTAL_GIVEN = {
+    "en": re.compile(
+        r"\b(?:total|all[- ]in|in all|altogether|a year|per year|annually|comes? (?:to|out at)|works out)\b|[x×*]\s*\d",
+        re.I,
+    ),
+    "zh": re.compile(r"总共|一共|合计|总价|全部下来|算下来|加起来|下来大概|等于|[x×*]\s*\d|乘"),
 }
 _YES = {"en": "Yes. ", "zh": "对。"}
 _YES_ONLY = {"en": ["Yes, that's right.", "Yes, that's me."], "zh": ["对，是的。", "嗯，对。"]}
@@ -232,8 +262,13 @@ _GOOD_TIME = {
     "zh": ["嗯，现在可以，你说吧。", "方便，你说吧，简单点。"],
 }
 _YIELD_REPLY = {
-    "en": ["No, go ahead, you were saying?", "Oh, nothing important. Go on, what were you saying?"],
-    "zh": ["没事，你说吧。", "你先说，我听着。"],
+    "en": [
+        "No, go ahead, you were saying?",
+        "Oh, nothing important. Go on, what were you saying?",
+        "No, no, you go.",
+        "It's fine, go on.",
+    ],
+    "zh": ["没事，你说吧。", "你先说，我听着。", "没事没事，你说。", "嗯，你接着说。"],
 }
 _AS_I_SAID = {"en": "Like I said, ", "zh": "我刚才也说了，"}
 _AGREE_SLOT = {
@@ -389,6 +424,17 @@ def _slot_fit(option: str, week: str, language: str) -> int:
     return score
 
 
+def _lower_first(line: str, names: frozenset[str] = frozenset()) -> str:
+    """``line`` with its first letter lowercased, to follow "Like I said, ".
+
+    "I", acronyms ("CRM"), inner capitals ("HubSpot") and ``names`` ("Priya") keep theirs.
+    """
+    first = re.match(r"[A-Za-z]+", line)
+    if re.match(r"I\b|[A-Z]{2}|[A-Z][a-z]*[A-Z]", line) or (first and first.group() in names):
+        return line
+    return line[:1].lower() + line[1:]
+
+
 def _first_token(value: str, language: str) -> str:
     value = re.split(r"[（(,，]", value)[0].strip()
     if language == "zh":
@@ -440,6 +486,16 @@ class BuiltinPersona:
         if doctor:
             self._name_tokens.append(f"{doctor.group(1)}医生")
         self._name_tokens = [t for t in dict.fromkeys(self._name_tokens) if len(t) >= 2]
+        # Words the card capitalises mid-sentence ("Priya", "McLeod"): names, kept capitalised.
+        written = " ".join(
+            str(v)
+            for v in [
+                persona.background,
+                *persona.facts.model_dump().values(),
+                *scenario.facts.values(),
+            ]
+        )
+        self._names = frozenset(re.findall(r"(?<=[a-z,;] )[A-Z][a-z]+", written))
         card = " ".join(
             [
                 persona.background,
@@ -695,7 +751,11 @@ class BuiltinPersona:
             return False  # "We're very professional" does not answer "is it painful?"
         if any(item in self.state.covered[-3:] for item in objection.resolved_by):
             return True
-        return move in objection.resolved_by or move in ("objection_answer", "proof")
+        # By the kind of turn alone, only a turn that speaks to the worry in some detail:
+        # "our customers really like it" does not answer "show me the math".
+        return (move in objection.resolved_by or move in ("objection_answer", "proof")) and (
+            self._addresses(objection, rep_text, extra=1)
+        )
 
     def _addresses(self, objection: Objection, rep_text: str, extra: int = 0) -> bool:
         """True when the rep's turn is about this worry (shares its words; ``extra``: more)."""
@@ -840,10 +900,8 @@ class BuiltinPersona:
                 continue
             if repeated or (topic in d.answered and topic != "trigger"):
                 # Asked again, the customer says it again, as said before, not as news.
-                line = (
-                    _AS_I_SAID[self.language] + line[0].lower() + line[1:]
-                    if self.language == "en"
-                    else _AS_I_SAID[self.language] + line
+                line = _AS_I_SAID[self.language] + (
+                    _lower_first(line, self._names) if self.language == "en" else line
                 )
             said.append(line)
             d.answered += [topic] if topic not in d.answered else []
@@ -857,10 +915,9 @@ class BuiltinPersona:
         if pending is not None:
             line = self._pick(pending.lines, rep_text)
             if line is None and pending.lines:
+                first = self._fill(pending.lines[0])
                 return _AS_I_SAID[self.language] + (
-                    self._fill(pending.lines[0])[0].lower() + self._fill(pending.lines[0])[1:]
-                    if self.language == "en"
-                    else self._fill(pending.lines[0])
+                    _lower_first(first, self._names) if self.language == "en" else first
                 )
             return line
         for objection in self.persona.objections:
@@ -894,6 +951,18 @@ class BuiltinPersona:
                 ]
             ).lower()
             found = [o for o in (first, second) if o and o.lower() in card]
+            if len(found) == 2:
+                # Both options are on the card ("头顶还是前面？"): the line that speaks to them.
+                both = [
+                    line
+                    for lines in self.persona.answers.values()
+                    for line in lines
+                    if any(o.lower() in line.lower() for o in found)
+                ]
+                line = self._pick(both, rep_text, check=False)
+                if line:
+                    return line
+                continue
             if len(found) != 1:
                 continue
             about = [
@@ -919,6 +988,8 @@ class BuiltinPersona:
             bank = _PRICE_OVER
         elif budget and top >= 0.3 * max(budget):
             bank = _PRICE_WITHIN
+        elif _TOTAL_GIVEN[self.language].search(rep_text):
+            return None  # the rep already did the sum: no "so what's that in total?"
         else:
             bank = _PRICE_TOTAL
         return self._pick(bank[self.language], rep_text)
@@ -941,7 +1012,7 @@ class BuiltinPersona:
             return Reply(_I_SAID[self.language] + said[-1], "small_talk")
         if turn.yields:
             s.moves.append("small_talk")
-            return Reply(self._say(rep_text, _YIELD_REPLY[self.language]), "small_talk")
+            return Reply(self._yield_reply(rep_text, said), "small_talk")
         move, _ = self.classifier.classify(rep_text)
         if is_rude(rep_text) or is_pressure(rep_text):
             move = "rude"
@@ -951,6 +1022,8 @@ class BuiltinPersona:
             move = "needs_question" if turn.is_question else "small_talk"
         if move == "self_intro" and (d.intro_acknowledged or s.turns > 2):
             move = "needs_question" if turn.is_question else "pitch"
+        elif move == "greeting" and turn.is_question and d.intro_acknowledged and s.turns > 1:
+            move = "needs_question"  # "现在还有这个需求吗？" after the hellos is a real question
         if (
             turn.introduced
             and not was_introduced
@@ -960,6 +1033,14 @@ class BuiltinPersona:
             move = "self_intro"  # the first time the rep says who they are, that is the news
         if turn.proposes and move != "rude" and s.turns > 1:
             move = "next_step"  # a proposal gets acceptance, a counter or a reason
+        elif (
+            move == "next_step"
+            and turn.is_question
+            and not turn.proposes
+            and not _PROPOSAL[self.language].search(rep_text)
+        ):
+            # "Say a quote comes in at four on a Friday. What happens to it?" asks; it books nothing.
+            move = "needs_question"
         if states_something(rep_text, self.language) and (
             move in ("pitch", "proof", "price", "objection_answer") or "price" in turn.mentions
         ):
@@ -1112,6 +1193,9 @@ class BuiltinPersona:
             intro = self._pick(self.persona.responses.get("self_intro", []), rep_text)
             if intro is not None:
                 d.intro_acknowledged = True
+                if "good_time" in turn.topics and not answer:
+                    # "Is now a good time?" asked with the introduction gets its answer too.
+                    answer = self._pick(_GOOD_TIME[self.language], rep_text)
                 return Reply(self._join(intro, answer), move)
         if answer is not None:
             return Reply(answer, move)
@@ -1122,11 +1206,7 @@ class BuiltinPersona:
             choice = self._choice_answer(turn, rep_text)
             if choice is not None:
                 return Reply(choice, move)
-            card = [line for lines in self.persona.answers.values() for line in lines]
-            near = self._closest(
-                [*card, *self.persona.responses.get("needs_question", [])], rep_text, strict=True
-            )
-            return Reply(self._say(rep_text, near, _DEFLECT[self.language]), move)
+            return Reply(self._unanswered(move, rep_text), move)
         groups = [self.persona.responses.get(move, [])]
         if move in ("pitch", "price", "proof", "objection_answer"):
             # Only a reaction to what the rep actually said; "that's a fair answer" needs an
@@ -1136,6 +1216,42 @@ class BuiltinPersona:
         if move in ("greeting", "self_intro") and (d.intro_acknowledged or s.turns > 2):
             groups = []  # pick-up lines ("Hale. Go ahead.") don't fit later in the call
         return Reply(self._say(rep_text, *groups), move)
+
+    def _yield_reply(self, rep_text: str, said: list[str]) -> str:
+        """The rep handed the floor back: what the customer was asking, or "go on"."""
+        own = {self._fill(line) for line in _YIELD_REPLY[self.language]}
+        moves = self.state.moves
+        if (
+            said
+            and said[-1] not in own
+            and not said[-1].startswith(_WAS_ASKING[self.language])
+            # "Sorry, you broke up?" then "you first": the customer doesn't ask again.
+            and not (len(moves) >= 2 and moves[-2] == "not_understood")
+            and not is_repeat_request(said[-1], self.language)
+        ):
+            asked = [x for x in split_sentences(said[-1]) if is_question(x, self.language)]
+            if asked:
+                question = asked[-1].strip()
+                if self.language == "en":
+                    question = _lower_first(question, self._names)
+                return _WAS_ASKING[self.language] + question
+        return self._say(rep_text, _YIELD_REPLY[self.language])
+
+    def _unanswered(self, move: str, rep_text: str) -> str:
+        """A question the card has no answer for: small talk back, yes to an offer, or "not sure"."""
+        if move == "small_talk":
+            return self._say(
+                rep_text, self.persona.responses.get("small_talk", []), _DONT_KNOW[self.language]
+            )
+        if self._turn is not None and self._turn.offers_to_tell:
+            return self._say(rep_text, _GO_ON_THEN[self.language])
+        if _CHECK_IN[self.language].search(rep_text):
+            return self._say(rep_text, _CHECK_IN_YES[self.language])
+        card = [line for lines in self.persona.answers.values() for line in lines]
+        near = self._closest(
+            [*card, *self.persona.responses.get("needs_question", [])], rep_text, strict=True
+        )
+        return self._say(rep_text, near, _DONT_KNOW[self.language])
 
     def likely_lines(self, limit: int = 8) -> list[str]:
         """Lines the customer may say next, filled in, for the speech cache to prepare.

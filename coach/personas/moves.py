@@ -132,12 +132,16 @@ _RUDE = re.compile(
     r"you(?:'re| are) (?:the )?wrong person|can't make a (?:simple )?decision|man up|grow up|get over it|"
     r"(?:you're|you are) overthinking|you're not the (?:doctor|expert|professional)|never end up doing anything|"
     r"drag(?:s|ging)? (?:their|your) feet|people like you|(?:i )?(?:honestly )?don't get why (?:\w+ ){0,3}(?:people|you) always|"
-    r"no[- ]brainer|what's (?:actually )?stopping you|you (?:people|lot) (?:always|never))\b"
+    r"no[- ]brainer|what's (?:actually )?stopping you|you (?:people|lot) (?:always|never)|"
+    r"(?:that|this) sounds like a (?:mess|joke|shambles|disaster)|(?:that's|it's) on you|that's your (?:own )?fault|"
+    r"if you'd (?:sorted|fixed|dealt with|done) (?:it|this|that)|you wouldn't be in this (?:state|mess)|"
+    r"(?:some|what a) (?:mess|joke)|amateur hour)\b"
     r"|傻|笨|闭嘴|废话|你懂什么|爱买不买|别啰嗦|烦死|磨叽|有病|脑子|神经病|废物|滚|你是猪|墨迹|这把年纪|这个年纪还|年纪大了|老古董|你到底懂不懂|"
     r"没见过世面|舍不得给孩子|不想给孩子花钱|连孩子都|抠门|小气|恕我直言|"
     r"犹豫来犹豫去|耽误的是孩子|别的家长早就|算这点钱|说句不好听的|磨磨唧唧|磨叽|婆婆妈妈|大男人|您都这样了|你都这样了|"
     r"身份.{0,6}(?:在乎|差)|这点钱|找家里要|基本没戏|难怪考不好|根本不行|说明.{0,8}不行|你们学生就是|一说钱就跑|"
-    r"你们(?:家长|男人|女人|老板)(?:都|就)是|想太多|懂的比医生|你又不是医生",
+    r"你们(?:家长|男人|女人|老板)(?:都|就)是|想太多|懂的比医生|你又不是医生|"
+    r"连.{0,6}都拿不出|你一个学生|穷学生|怪你自己|活该|早干嘛去了|自找的",
     re.IGNORECASE,
 )
 _INJECTION = re.compile(
@@ -149,7 +153,7 @@ _INJECTION = re.compile(
 _PUSHY = re.compile(
     r"\b(?:just (?:sign|buy)|sign (?:today|now)|buy (?:it )?now|today only|last chance|limited time|you have to decide|"
     r"don't think about it|trust me|(?:price|offer|deal) (?:expires|ends)|only \w+ (?:slots?|places?) left|pay a deposit now|"
-    r"decide (?:now|today)|need an answer today|runs out (?:today|tonight)|can't hold (?:the|your|that) (?:slot|place|price)|only good until|good until (?:friday|tomorrow|tonight)|sign (?:up )?(?:now|today|tonight))\b|最后一天|今天必须|马上定|赶紧(?:报|定|交)|错过就没|不报就没|"
+    r"decide (?:now|today)|need an answer (?:today|now|from you|before)|are we doing this or not|yes or no\?|runs out (?:today|tonight)|can't hold (?:the|your|that) (?:slot|place|price)|only good until|good until (?:friday|tomorrow|tonight)|sign (?:up )?(?:now|today|tonight))\b|最后一天|今天必须|马上定|赶紧(?:报|定|交)|错过就没|不报就没|"
     r"今天不定|名额马上|优惠只到今天|赶紧交钱|今天就定|必须(?:得)?(?:报|定|交|买)|不报(?:肯定|就|的话)|这周(?:必须|一定)|"
     r"\b(?:decide|sign) (?:this week|by friday|by tomorrow)|need to decide this week",
     re.IGNORECASE,

@@ -6,8 +6,8 @@ Both languages for each kind: a rep line and the kind of reply it must get.
 from coach.personas.dialogue import analyse, heard
 from coach.personas.engine import (
     _BYE,
-    _DEFLECT,
     _DISPARAGE_REPLY,
+    _DONT_KNOW,
     _NOT_AGREED,
     _OVERPROMISE,
     _SIGN_OFF,
@@ -117,13 +117,14 @@ def test_a_question_is_answered_not_met_with_a_worry():
                 assert reply.text not in ("Okay.", "嗯，您说。"), (line, reply.text)
 
 
-def test_a_question_the_card_cannot_answer_gets_a_deflection():
+def test_a_question_the_card_cannot_answer_gets_a_plain_not_sure():
+    # Judged unresponsive every time: "What do you mean by that, exactly?" to a clear question.
     engine = _engine(CRM_EN)
     engine.persona = engine.persona.model_copy(update={"answers": {}, "responses": {}})
-    assert engine.reply("Why do you think that is?").text in _DEFLECT["en"]
+    assert engine.reply("Why do you think that is?").text in _DONT_KNOW["en"]
     engine = _engine(IELTS_ZH)
     engine.persona = engine.persona.model_copy(update={"answers": {}, "responses": {}})
-    assert engine.reply("您觉得这是为什么呢？").text in _DEFLECT["zh"]
+    assert engine.reply("您觉得这是为什么呢？").text in _DONT_KNOW["zh"]
 
 
 def test_a_worry_is_only_resolved_by_a_turn_about_it():

@@ -1,0 +1,178 @@
+"""The built-in customer follows the turn it was given: failure kinds read from judged calls.
+
+Each test is one kind of reply that blind judges rated unresponsive or inconsistent in the
+tunable sets (judged, heldout, heldout2), in both languages where the kind exists in both.
+"""
+
+import pytest
+
+from coach.personas.dialogue import analyse, yields_floor
+from coach.personas.engine import (
+    _CHECK_IN_YES,
+    _DONT_KNOW,
+    _GO_ON_THEN,
+    _PRICE_TOTAL,
+    _WAS_ASKING,
+    _YIELD_REPLY,
+    _lower_first,
+)
+from coach.personas.moves import is_pressure, is_rude
+from tests.personas.support import engine_after_intro
+
+HAIR_EN = ("hair-clinic-booking-en", "olivia-researcher-skeptic")
+TOM = ("hair-clinic-booking-en", "tom-teacher-hesitant")
+CRM_EN = ("crm-logistics-discovery", "marcus-cfo-skeptic")
+HAIR_ZH = ("hair-clinic-booking-zh", "chen-boss-price")
+IELTS_ZH = ("study-abroad-ielts-zh", "liu-student-busy")
+INTRO = {
+    "hair-clinic-booking-en": "Hi, this is Priya from Linden Hair Clinic, about the form you filled in.",
+    "crm-logistics-discovery": "Hi Marcus, this is Alex Moreno from FleetFlow CRM.",
+    "hair-clinic-booking-zh": "陈总您好，我是青岚植发的顾问小周，您前两天在官网留了信息。",
+    "study-abroad-ielts-zh": "刘同学你好，我是启航留学语培的课程顾问小吴，你上周做了免费雅思测试。",
+}
+
+
+def _engine(ids, seed=0):
+    return engine_after_intro(ids, INTRO[ids[0]], seed)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Oh, no, no, you first", "en"),
+        ("No, please, you first.", "en"),
+        ("Yes, sorry, go on.", "en"),
+        ("Sorry, I cut you off there. Keep going.", "en"),
+        ("You broke up halfway through. What were you going to say?", "en"),
+        ("嗯嗯，您说，您说。", "zh"),
+        ("嗯，好的，您接着说。", "zh"),
+        ("好，您先说。", "zh"),
+        ("不好意思打断您了，您继续。", "zh"),
+    ],
+)
+def test_a_short_turn_that_hands_the_floor_back_yields(text, language):
+    assert yields_floor(text, language)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Let's go ahead, then.", "en"),
+        ("What's going on with your quotes at month-end?", "en"),
+        ("Shall I go ahead and book Saturday at ten?", "en"),
+        ("我跟您说。", "zh"),
+        ("您说得对。", "zh"),
+        ("您说呢？", "zh"),
+    ],
+)
+def test_a_turn_that_only_contains_the_words_does_not_yield(text, language):
+    assert not yields_floor(text, language)
+
+
+def test_handed_the_floor_the_customer_says_what_they_were_asking():
+    for ids, question, you_first in [
+        (HAIR_EN, "Why do you think that is?", "No, please, you first."),
+        (HAIR_ZH, "您觉得这是为什么呢？", "好，您先说。"),
+    ]:
+        engine = _engine(ids)
+        engine.state.history.append(("customer", "Fine." if ids == HAIR_EN else "行。"))
+        asked = engine.reply(question).text
+        reply = engine.reply(you_first).text
+        if any(mark in asked for mark in "?？"):
+            assert reply.startswith(_WAS_ASKING[engine.language]), (asked, reply)
+        else:
+            assert reply in _YIELD_REPLY[engine.language], (asked, reply)
+
+
+def test_after_a_line_it_did_not_hear_the_customer_does_not_ask_to_repeat_twice():
+    engine = _engine(HAIR_ZH)
+    assert engine.reply("啊吧啊吧啊吧啊吧").move == "not_understood"
+    reply = engine.reply("您先说，您先说。").text
+    assert not reply.startswith(_WAS_ASKING["zh"]), reply
+    assert reply in _YIELD_REPLY["zh"]
+
+
+def test_small_talk_gets_small_talk_not_a_request_to_be_specific():
+    engine = _engine(CRM_EN)
+    reply = engine.reply("How's your week going, anyway?").text
+    assert reply in engine.persona.responses["small_talk"] or reply in _DONT_KNOW["en"], reply
+    assert "specific" not in reply and "what you mean" not in reply.lower()
+
+
+def test_an_offer_to_explain_gets_a_yes_and_a_check_in_gets_an_answer():
+    engine = _engine(HAIR_EN)
+    engine.persona = engine.persona.model_copy(update={"answers": {}, "responses": {}})
+    offer = "Would it help if I explained exactly what happens at a consultation?"
+    assert engine.reply(offer).text in _GO_ON_THEN["en"]
+    assert engine.reply("Does that make sense?").text in _CHECK_IN_YES["en"]
+    engine = _engine(IELTS_ZH)
+    engine.persona = engine.persona.model_copy(update={"answers": {}, "responses": {}})
+    assert engine.reply("要不要我给你讲讲写作课是怎么上的？").text in _GO_ON_THEN["zh"]
+
+
+def test_no_what_does_that_come_to_when_the_rep_already_gave_the_total():
+    for ids, line in [
+        (TOM, "It's £2.50 a graft, so 2,000 grafts comes to about £5,000 in total."),
+        (IELTS_ZH, "单项1对1每课时380元，20课时起，算下来一共7600元。"),
+    ]:
+        engine = _engine(ids)
+        reply = engine.reply(line).text
+        assert not any(total in reply for total in _PRICE_TOTAL[engine.language]), reply
+
+
+def test_like_i_said_keeps_i_and_names_capitalised():
+    assert (
+        _lower_first("I sign anything over fifteen grand.") == "I sign anything over fifteen grand."
+    )
+    assert _lower_first("I'm not sure.") == "I'm not sure."
+    assert _lower_first("HubSpot is what we have.") == "HubSpot is what we have."
+    assert _lower_first("Priya signs it.", frozenset({"Priya"})) == "Priya signs it."
+    assert _lower_first("Our month-end forecast is off.") == "our month-end forecast is off."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Okay. Honestly, Marcus, with respect, that sounds like a mess.",
+        "Every month you sit on this you're throwing money away, and frankly that's on you.",
+        "To be honest, mate, if you'd sorted it out five years ago you wouldn't be in this state.",
+        "你一个学生，连一万块都拿不出来？",
+    ],
+)
+def test_insults_in_plain_words_are_heard_as_insults(line):
+    assert is_rude(line)
+
+
+def test_a_demand_for_an_answer_now_is_pressure():
+    assert is_pressure("I need an answer from you before we hang up: are we doing this or not?")
+    assert not is_rude("Sorry, that's on me, I should have asked first.")
+
+
+def test_a_question_with_a_day_in_it_that_books_nothing_is_a_question():
+    engine = _engine(("crm-logistics-discovery", "dana-ops-director"))
+    reply = engine.reply(
+        "Say a rate request comes in at four o'clock on a Friday. What happens to it?"
+    )
+    assert reply.move != "next_step"
+    assert "not so fast" not in reply.text.lower() and "ready to book" not in reply.text.lower()
+
+
+def test_a_vague_claim_does_not_settle_a_standing_worry():
+    engine = _engine(CRM_EN)
+    engine.reply("Our Growth plan is 49 dollars a user a month, Enterprise 79.")
+    raised = list(engine.state.objections_raised)
+    engine.reply("I mean, our customers really like it. They're pretty happy.")
+    assert not set(raised) & set(engine.state.objections_resolved)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("So do you want to just pop in sometime and have a look?", "en"),
+        ("Maybe we set something up with you and Tom sometime next week?", "en"),
+        ("Would a video pre-assessment make sense as a first step?", "en"),
+        ("It's free, and I have Wednesday at seven or Tuesday at half seven. Any good?", "en"),
+    ],
+)
+def test_proposals_in_everyday_words_are_proposals(text, language):
+    assert analyse(text, language, [], set()).proposes
