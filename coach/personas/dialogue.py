@@ -114,7 +114,8 @@ _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
         "zh": re.compile(
             r"什么时候开始|怎么回事|什么情况|情况怎么样|说说.{0,6}情况|问题|困难|变化|哪一项|最吃力|最头疼|短板|"
             r"(?:考|测)(?:了|出来|的)?多少分|现在多少分|几分(?!钟)|考过|考了|单项|哪一科|哪科|多久|多长时间|哪块|哪里.{0,4}(?:不满意|在意)|不满意|"
-            r"怎么变|影响|多吗|敢不敢|哪一项|哪里没帮|什么原因|差多少|还差|差几分|差了多少"
+            r"怎么变|影响|多吗|敢不敢|哪一项|哪里没帮|什么原因|差多少|还差|差几分|差了多少|"
+            r"发际线|头顶|后移|掉发|脱发|掉头发"
         ),
     },
     "worry": {
@@ -161,7 +162,9 @@ _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "zh": re.compile(
             r"有空|哪天|时间.{0,4}(?:方便|合适)|每周.{0,8}(?:时间|几个)|抽出|拿出.{0,6}时间|几点以后|几点下|哪段时间|空一些|空闲|"
-            r"哪些时间|什么时间能|时段|时间怎么安排|比较空|晚自习.{0,4}几点|空一点|作息|哪几段时间|哪几天"
+            r"哪些时间|什么时间能|时段|时间怎么安排|比较空|晚自习.{0,4}几点|空一点|作息|哪几段时间|哪几天|"
+            r"什么时候有(?:时间|空)|平时.{0,4}有时间|哪天方便|几点方便|什么时候方便|"
+            r"几个晚上|几个(?:周末|下午|上午|晚上)|(?:一周|每周)(?:能|可以|大概)"
         ),
     },
     "good_time": {
@@ -297,7 +300,7 @@ _PROPOSES = {
         re.I,
     ),
     "zh": re.compile(
-        r"要不(?!要我)|过来看看|来看看|来听听|听听课|来面诊|约一?个|帮您约|给您约|帮你约|给你约|给您安排|给你安排|"
+        r"要不(?!要(?:我|做|植|报|考|花|买))|过来看看|来看看|来听听|听听课|来面诊|约一?个|帮您约|给您约|帮你约|给你约|给您安排|给你安排|"
         r"您看(?:哪|行|可以)|你看(?:哪|行|可以)|挑一个|哪个时间|选一个|可以吗|行吗"
     ),
 }
@@ -311,6 +314,13 @@ _OFFER_TO_TELL = {  # "Would it help if I explained...?", "要不要我给您讲
     "zh": re.compile(
         r"要不要我|我给您(?:讲讲|介绍|说说)|我跟您(?:讲讲|介绍一下|说说)|我先(?:给您|跟您)(?:介绍|讲|说)"
     ),
+}
+_BOOKS = {
+    "en": re.compile(
+        r"\bbook|come in|pop in|consultation|appointment|\bcall\b|demo|meeting|session|pilot|video|scan",
+        re.I,
+    ),
+    "zh": re.compile(r"约|面诊|试听|来院|过来|视频|体验课|测评|见面"),
 }
 _INDIRECT_QUESTION = {
     "en": re.compile(
@@ -326,7 +336,7 @@ _PROPOSES_ANY = {
         re.I,
     ),
     "zh": re.compile(
-        r"要不(?!要我)(?:您|你)?|过来看看|过来坐坐|来听听|来试听|来面诊一下|过来面诊|过来一趟"
+        r"要不(?!要(?:我|做|植|报|考|花|买))(?:您|你)?|过来看看|过来坐坐|来听听|来试听|来面诊一下|过来面诊|过来一趟"
     ),
 }
 _APOLOGY = {
@@ -805,12 +815,23 @@ def analyse(text: str, language: str, company_names: list[str], vocabulary: set[
             if _TOPIC_PATTERNS[topic][language].search(sentence) and topic not in turn.topics:
                 turn.topics.append(topic)
     turn.topics.sort(key=TOPICS.index)
+    if "good_time" in turn.topics:
+        turn.closes = False  # "Is now okay, or shall I call you back later?" asks; it ends nothing
     turn.mentions = [kind for kind, by_lang in MENTIONS.items() if by_lang[language].search(text)]
     turn.days = days_in(text, language)
     turn.slots = time_slots(text, language)
     turn.numbers = numbers(text, language)
     if _PROPOSES_ANY[language].search(text):
         turn.proposes = True  # "有空过来看看", "you could pop in": an invitation, asked or not
+    if turn.proposes and "good_time" in turn.topics and not (turn.days or turn.slots):
+        turn.proposes = False  # "Is now okay, or shall I call back later?" checks the time
+    if (
+        turn.proposes
+        and not (turn.days or turn.slots)
+        and {"timeline", "schedule"} & set(turn.topics)
+        and not _BOOKS[language].search(text)
+    ):
+        turn.proposes = False  # "Is there a time of year that would suit you?" asks, offers nothing
     turn.offers_to_tell = bool(_OFFER_TO_TELL[language].search(text))
     if (
         turn.offers_to_tell

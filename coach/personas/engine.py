@@ -220,6 +220,13 @@ _CHECK_IN = {
         r"(?:这样|这么)(?:说|讲)(?:您|你)?(?:清楚|明白)|(?:您|你)(?:看)?明白了?吗|能理解吗|清楚了吗"
     ),
 }
+_SAME_GROUND = {
+    "authority": {"authority"},
+    "price": {"budget"},
+    "timing": {"timeline", "schedule"},
+    "competitor": {"current"},
+}
+"""Objection kind -> question topics whose answer already says that worry."""
 _WAS_ASKING = {"en": "I was just asking: ", "zh": "我刚才是想问，"}
 _TOTAL_GIVEN = {
     "en": re.compile(
@@ -1247,6 +1254,10 @@ class BuiltinPersona:
             return self._say(rep_text, _GO_ON_THEN[self.language])
         if _CHECK_IN[self.language].search(rep_text):
             return self._say(rep_text, _CHECK_IN_YES[self.language])
+        if not re.search(r"[?？]", rep_text) and re.search(r"[.。!！]\s*$", rep_text):
+            # "能不能植、植多少，要医生评估。" explains; a clause like a question asks nothing.
+            pitch = self.persona.responses.get("pitch", [])
+            return self._say(rep_text, self._closest(pitch, rep_text, strict=True))
         card = [line for lines in self.persona.answers.values() for line in lines]
         near = self._closest(
             [*card, *self.persona.responses.get("needs_question", [])], rep_text, strict=True
@@ -1292,6 +1303,10 @@ class BuiltinPersona:
         self, objection: Objection, rep_text: str, move: str, answer: str | None = None
     ) -> Reply:
         self.state.objections_raised.append(objection.id)
+        topics = set(self._turn.topics) if self._turn is not None else set()
+        if answer and topics & _SAME_GROUND.get(objection.kind, set()):
+            # "Who signs?" answered with "Priya signs": the authority worry is said; not twice.
+            return Reply(answer, move)
         return Reply(
             self._join(answer, self._say(rep_text, objection.lines, self._retrieved(objection))),
             move,

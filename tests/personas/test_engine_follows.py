@@ -176,3 +176,35 @@ def test_a_vague_claim_does_not_settle_a_standing_worry():
 )
 def test_proposals_in_everyday_words_are_proposals(text, language):
     assert analyse(text, language, [], set()).proposes
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("您别有压力，要不要做、什么时候做都是您自己定。您觉得这几年变化大吗？", "zh"),
+        ("要不要我给你讲讲写作课是怎么上的？", "zh"),
+        ("那孩子一周能拿出几个晚上或者周末？报课是您定还是和孩子爸爸一起商量？", "zh"),
+        ("Is there a time of year that would suit you best, if you went ahead?", "en"),
+        ("Is now an okay time, or shall I call you back later?", "en"),
+    ],
+)
+def test_questions_that_only_sound_like_offers_propose_nothing(text, language):
+    assert not analyse(text, language, [], set()).proposes
+
+
+def test_asking_whether_now_is_good_or_later_does_not_end_the_call():
+    line = "本次通话可能会被录音。您现在方便吗？还是晚一点再打给您？"
+    turn = analyse(line, "zh", [], set())
+    assert not turn.closes and "good_time" in turn.topics
+
+
+def test_an_answer_that_voices_the_worry_does_not_say_it_twice():
+    engine = _engine(("crm-logistics-discovery", "dana-ops-director"))
+    reply = engine.reply("So who signs off on something like this?").text
+    assert reply.lower().count("priya") <= 1, reply
+
+
+def test_an_explanation_with_a_question_word_inside_is_not_met_with_not_sure():
+    engine = _engine(HAIR_ZH)
+    line = "面诊是免费的，护士先用毛发镜看毛囊密度，能不能植、植多少，具体方案需要医生面诊评估。"
+    assert engine.reply(line).text not in _DONT_KNOW["zh"]
