@@ -43,7 +43,9 @@ _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
     "budget": {
         "en": re.compile(
             r"\bbudget(?! cycle| prep| review| year)|(?<!new )\bspend\b|afford|price range|ballpark|how much (?:would|could|can|are) you|"
-            r"what (?:kind|sort) of (?:money|investment)|set aside|comfortable (?:paying|spending)",
+            r"what (?:kind|sort) of (?:money|investment)|set aside|comfortable (?:paying|spending)|"
+            r"number in your head|(?:price|figure|number) in mind|what would (?:this|it) have to cost|"
+            r"what (?:would|could) you (?:pay|spend)",
             re.I,
         ),
         "zh": re.compile(r"预算|花多少|价位|心理价|准备了多少|能接受多少|打算花"),
@@ -108,7 +110,8 @@ _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
             r"\blosing\b|\bthinning\b|getting to you|working (?:okay|ok|well|for you)|happy with|get(?:s)? stuck|"
             r"break(?:s)? down|go(?:es)? wrong|day to day|how many (?:\w+ ){0,3}(?:slip|fall|get lost|go missing)|"
             r"what (?:does|did|would) (?:that|it|a \w+(?: \w+)?) (?:usually )?cost|worth (?:to you|over a year)|how often|"
-            r"how far (?:off|out)|(?:dollar|pound|rough) (?:figure|number)|put a (?:number|figure|price) on",
+            r"how far (?:off|out)|(?:dollar|pound|rough) (?:figure|number)|put a (?:number|figure|price) on|"
+            r"(?:trust|believe) (?:\w+ )?least|least (?:reliable|trusted)",
             re.I,
         ),
         "zh": re.compile(
@@ -268,7 +271,8 @@ _CLOSING = {
         r"\b(?:i'll|i will|i'm going to|let me) (?:just )?(?:email|text|send|message|pop|drop|whatsapp)\b|"
         r"see you (?:then|on|there|soon)|speak (?:to you )?soon|talk soon|take care\W*$|\bbye\b|"
         r"i'll (?:check|follow|call|ring|get) (?:back|up|in|you)|i'll be in touch|"
-        r"(?:i've|i have) (?:booked|put) you|i'll put you down|follow up (?:next|in|on)",
+        r"(?:i've|i have) (?:booked|put) you|i'll put you down|"
+        r"follow up (?:next \w+|in (?:a|an|two|three|\d)|on (?:mon|tue|wed|thu|fri|sat|sun|the))",
         re.I,
     ),
     "zh": re.compile(
@@ -354,7 +358,7 @@ _ASKS_REPEAT = {
         re.I,
     ),
     "zh": re.compile(
-        r"再说一遍|再说一下|没听清|刚才说什么|刚才说的什么|您刚才说|你刚才说(?:什么|的是)"
+        r"再说一遍|再说一下|没听清|刚才说什么|刚才说的什么|(?:您|你)刚才说(?:什么|的是|啥)|(?:您|你)刚才说.{0,4}[？?]"
     ),
 }
 _OFFERS_SEND = {

@@ -744,6 +744,10 @@ class BuiltinPersona:
             if move == "price" and objection.kind == "price":
                 return objection
         late = self.state.turns >= 6 - self.persona.difficulty // 2
+        if move not in ("price", "next_step") and len(self._content_words(rep_text)) < (
+            8 if self.language == "zh" else 4
+        ):
+            return None  # "Yeah, a lot of companies are in the same boat." gives nothing to doubt
         if move in ("pitch", "price", "next_step", "proof") or (late and self.dialogue.pitched):
             # Late in the call a worry comes up unasked, but only once there is a pitch to doubt.
             return remaining[0]
@@ -1013,10 +1017,12 @@ class BuiltinPersona:
         if turn.heard != "ok":
             return self._not_understood(turn, rep_text)
         said = [text for speaker, text in s.history[:-1] if speaker == "customer"]
-        if turn.asks_repeat and len(said) > 1 and not turn.topics:
-            # "Could you say that again?": the customer says it again, as said.
+        heard_lines = [x for x in said[1:] if not self._asked_to_repeat(x)]
+        if turn.asks_repeat and heard_lines and not turn.topics:
+            # "Could you say that again?": the customer says it again, as said (not its own
+            # "Sorry, you broke up?", which was about the rep's line, not news).
             s.moves.append("small_talk")
-            return Reply(_I_SAID[self.language] + said[-1], "small_talk")
+            return Reply(_I_SAID[self.language] + heard_lines[-1], "small_talk")
         if turn.yields:
             s.moves.append("small_talk")
             return Reply(self._yield_reply(rep_text, said), "small_talk")
@@ -1223,6 +1229,13 @@ class BuiltinPersona:
         if move in ("greeting", "self_intro") and (d.intro_acknowledged or s.turns > 2):
             groups = []  # pick-up lines ("Hale. Go ahead.") don't fit later in the call
         return Reply(self._say(rep_text, *groups), move)
+
+    def _asked_to_repeat(self, line: str) -> bool:
+        """True for a customer line that only asked the rep what they said."""
+        banks = _NOT_UNDERSTOOD[self.language].values()
+        return is_repeat_request(line, self.language) or any(
+            line == self._fill(x) for bank in banks for x in bank
+        )
 
     def _yield_reply(self, rep_text: str, said: list[str]) -> str:
         """The rep handed the floor back: what the customer was asking, or "go on"."""

@@ -208,3 +208,26 @@ def test_an_explanation_with_a_question_word_inside_is_not_met_with_not_sure():
     engine = _engine(HAIR_ZH)
     line = "面诊是免费的，护士先用毛发镜看毛囊密度，能不能植、植多少，具体方案需要医生面诊评估。"
     assert engine.reply(line).text not in _DONT_KNOW["zh"]
+
+
+def test_asked_to_say_the_last_bit_again_the_customer_repeats_what_it_said_not_huh():
+    engine = _engine(HAIR_EN)
+    first = engine.reply("How long has it been going on?").text
+    assert engine.reply("我刚才说的是，你好。").move == "not_understood"
+    reply = engine.reply("Sorry, the line broke up a bit there, could you say that last bit again?")
+    assert reply.text == "I said: " + first, reply.text
+
+
+def test_following_your_words_is_not_asking_to_hear_them_again():
+    turn = analyse("好的，那我就按您刚才说的给您登记。稍后我把地址发您。", "zh", [], set())
+    assert not turn.asks_repeat
+    assert analyse("不好意思，您刚才说什么？", "zh", [], set()).asks_repeat
+
+
+def test_everyday_words_for_budget_and_follow_up():
+    line = "we keep every RFQ and shipper follow up in one place instead of spreadsheets"
+    assert not analyse(line, "en", [], set()).closes
+    turn = analyse(
+        "Before I throw a price at you, what's the number in your head?", "en", [], set()
+    )
+    assert "budget" in turn.topics
