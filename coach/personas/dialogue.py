@@ -104,7 +104,7 @@ _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
             r"what(?:'s| is| has) (?:been )?happening|when did (?:it|you|this|things|the \w+) (?:start|first|begin)|"
             r"what happens when|\bnotic|biggest (?:challenge|problem|issue|headache)|what went wrong|what made you|"
             r"tell me (?:a bit |more )?about|\bpain|struggl|fall(?:s|ing)? through|bother|"
-            r"what(?:'s| is) the (?:problem|issue|challenge)|how (?:bad|often|long)|what does (?:that|it|this) (?:cost|mean)|worth to you|"
+            r"what(?:'s| is) the (?:problem|issue|challenge)|how (?:bad|often|long(?! (?:have|do) (?:i|we|you) (?:actually |really )?(?:got|have)))|what does (?:that|it|this) (?:cost|mean)|worth to you|"
             r"how many .* (?:lost|slip|miss)|for a while|how many hours|what happened|what did (?:it|that) cost|"
             r"(?:cost|costs|costing) you|where is it|how ha(?:s|ve) (?:\w+ ){0,3}changed|going on with|what(?:'s| is) it like|affect|"
             r"\blosing\b|\bthinning\b|getting to you|working (?:okay|ok|well|for you)|happy with|get(?:s)? stuck|"
@@ -174,7 +174,8 @@ _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
         "en": re.compile(
             r"(?:good|okay|ok|bad|convenient|right) (?:time|moment)|got (?:a|five|a few|two|ten|a couple of) (?:minute|min|sec|moment)|"
             r"have you got a (?:minute|moment|sec)|is now|catch you|a few minutes|spare a|"
-            r"(?:could|can|may) i ask (?:you )?(?:a few|some|a couple)|mind if i ask",
+            r"(?:could|can|may) i ask (?:you )?(?:a few|some|a couple)|mind if i ask|"
+            r"how long (?:have|do) (?:i|we|you) (?:actually |really )?(?:got|have)",
             re.I,
         ),
         "zh": re.compile(r"方便|打扰|耽误|有空吗|说话吗|问您几个问题|问你几个问题|问几个问题"),

@@ -662,6 +662,13 @@ class BuiltinPersona:
             return []  # none fits what the rep just said; a plain acknowledgement will
         return [line for line in fresh if scores[line] == best]
 
+    def _closest_any(self, lines: list[str], rep_text: str) -> list[str]:
+        """Like :meth:`_closest`, but over lines already said too (for saying one again)."""
+        rep = self._words(rep_text)
+        scores = {line: len(rep & self._words(self._fill(line))) for line in lines}
+        best = max(scores.values(), default=0)
+        return [line for line in lines if scores[line] == best] if best else []
+
     def _same_news(self, line: str, earlier: str) -> bool:
         """True when a line says what an earlier part of the same turn already said."""
         a, b = compact(line, self.language), compact(earlier, self.language)
@@ -903,10 +910,13 @@ class BuiltinPersona:
                 lines = [] if line else self.persona.answers.get("problem", [])
             else:
                 line = None
-            line = line or self._pick(lines, rep_text, check=False)
+            # Of the card's answers on the topic, the one closest to what was asked first.
+            line = line or self._pick(
+                self._closest(lines, rep_text) or lines, rep_text, check=False
+            )
             repeated = False
             if line is None and again and lines:
-                line, repeated = self._fill(lines[0]), True
+                line, repeated = self._fill((self._closest_any(lines, rep_text) or lines)[0]), True
             if line is None:
                 continue
             if repeated or (topic in d.answered and topic != "trigger"):
@@ -951,6 +961,8 @@ class BuiltinPersona:
             second = parts[1].strip(" ，,")
             if not second or len(second) > (6 if self.language == "zh" else 30):
                 continue
+            if second.lower() in ("no", "not", "yes", "none", "nothing", "else", "something else"):
+                continue  # "...to the final yes or no?" offers no options to pick from
             first = parts[0].strip(" ，,")
             first = first[-len(second) :] if self.language == "zh" else first.split()[-1]
             card = " ".join(

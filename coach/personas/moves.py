@@ -171,7 +171,7 @@ _OVERCLAIM = re.compile(
     r"up and running in (?:a few|two|three) days|works with any system|just plugs in|everyone (?:goes for|loves)|"
     r"it will work for you|you'll love it)(?!\w)"
     r"|保证|包(?:提分|过|成活|效果|你|您)|百分百|百分之百|绝对(?:能|没|不会|可以)|一根都不会掉|跟年轻时候一样|没有任何风险|全上海最好|"
-    r"所有学员都|肯定能|一定能",
+    r"所有学员都|肯定能|一定能|肯定适合|一定适合|不用检查(?:也|就)",
     re.IGNORECASE,
 )
 _NEGATED = re.compile(

@@ -231,3 +231,23 @@ def test_everyday_words_for_budget_and_follow_up():
         "Before I throw a price at you, what's the number in your head?", "en", [], set()
     )
     assert "budget" in turn.topics
+
+
+def test_how_long_have_i_got_asks_for_time_not_for_the_history():
+    turn = analyse("Is now still okay, and how long have I actually got?", "en", [], set())
+    assert "good_time" in turn.topics and "problem" not in turn.topics
+    assert "problem" in analyse("How long has it been thinning?", "en", [], set()).topics
+
+
+def test_yes_or_no_at_the_end_of_an_open_question_is_not_a_choice():
+    engine = _engine(("crm-logistics-discovery", "dana-ops-director"))
+    line = (
+        "How does a rate request travel through your team, from the email to the final yes or no?"
+    )
+    assert engine.reply(line).text not in ("No.", "Yes.")
+
+
+def test_a_promise_that_the_doctor_need_not_look_is_an_overclaim():
+    from coach.personas.moves import is_overclaim
+
+    assert is_overclaim("您这种情况我一听就知道，您肯定适合植发，不用检查也知道能做。")
