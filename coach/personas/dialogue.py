@@ -178,7 +178,10 @@ _TOPIC_PATTERNS: dict[str, dict[str, re.Pattern[str]]] = {
             r"how long (?:have|do) (?:i|we|you) (?:actually |really )?(?:got|have)",
             re.I,
         ),
-        "zh": re.compile(r"方便|打扰|耽误|有空吗|说话吗|问您几个问题|问你几个问题|问几个问题"),
+        "zh": re.compile(
+            r"方便|打扰|耽误|有空吗|说话吗|问您几个问题|问你几个问题|问几个问题|长话短说|"
+            r"(?:晚点|晚一点|晚些|改天|回头)再(?:打|给您打|给你打|联系)"
+        ),
     },
     "identity": {
         "en": re.compile(
@@ -578,6 +581,13 @@ def heard(text: str, language: str, vocabulary: set[str] | frozenset[str] = froz
         share = sum(w.strip("'") in known for w in words) / len(words)
         if share < 0.4 or (len(words) >= 4 and len(set(words)) == 1):
             return "gibberish"
+    trails_off = re.search(r"(?:\.\.\.|……)\s*$", stripped) and (
+        len(HAN.findall(stripped)) >= 40
+        if language == "zh"
+        else len(re.findall(r"[A-Za-z']+", stripped)) >= 25
+    )
+    if trails_off:
+        return "ok"  # a long list that trails off ("……老师都是8分以上……") was heard
     if re.search(r"(?:-|—|–|\.\.\.|…)\s*$", stripped):
         return "cut_off"
     if not re.search(r"[.?!。？！)）\"”']$", stripped):

@@ -1011,8 +1011,10 @@ class BuiltinPersona:
             bank = _PRICE_OVER
         elif budget and top >= 0.3 * max(budget):
             bank = _PRICE_WITHIN
-        elif _TOTAL_GIVEN[self.language].search(rep_text):
-            return None  # the rep already did the sum: no "so what's that in total?"
+        elif _TOTAL_GIVEN[self.language].search(rep_text) or any(
+            v >= 1000 for v in self.dialogue.numbers
+        ):
+            return None  # the rep did the sum, or named a big figure before: no "what's the total?"
         else:
             bank = _PRICE_TOTAL
         return self._pick(bank[self.language], rep_text)

@@ -251,3 +251,27 @@ def test_a_promise_that_the_doctor_need_not_look_is_an_overclaim():
     from coach.personas.moves import is_overclaim
 
     assert is_overclaim("您这种情况我一听就知道，您肯定适合植发，不用检查也知道能做。")
+
+
+def test_offering_to_keep_it_short_or_call_later_checks_the_time():
+    line = "陈总您好，我是青岚植发的顾问江帆。您要是在开车，我长话短说，还是晚点再打给您？"
+    turn = analyse(line, "zh", ["青岚植发"], set())
+    assert "good_time" in turn.topics and not turn.closes
+
+
+def test_a_long_list_that_trails_off_was_heard_and_a_short_one_was_cut_off():
+    from coach.personas.dialogue import heard
+
+    dump = (
+        "刘同学你好！我启航留学语培的，我先给你介绍一下我们的课程啊。我们有雅思基础冲刺班48课时6980元，"
+        "雅思精品小班72课时11800元，直播小班不超过8人，有回放，老师都是8分以上……"
+    )
+    assert heard(dump, "zh") == "ok"
+    assert heard("那学校对雅思的要求是……", "zh") == "cut_off"
+
+
+def test_no_what_does_it_come_to_once_a_big_figure_was_named():
+    engine = _engine(IELTS_ZH)
+    engine.reply("精品小班72课时，一共11800元。")
+    reply = engine.reply("教材费300元开课后不退。").text
+    assert not any(total in reply for total in _PRICE_TOTAL["zh"]), reply
