@@ -227,6 +227,7 @@ _SAME_GROUND = {
     "competitor": {"current"},
 }
 """Objection kind -> question topics whose answer already says that worry."""
+_STILL = {"en": "Okay. But still, ", "zh": "嗯。不过说回来，"}
 _WAS_ASKING = {"en": "I was just asking: ", "zh": "我刚才是想问，"}
 _TOTAL_GIVEN = {
     "en": re.compile(
@@ -1172,6 +1173,11 @@ class BuiltinPersona:
                 )
                 if worry is not None or answer is not None:
                     hedge = self._not_yet(turn, rep_text) if move == "next_step" else None
+                    if worry is not None and not hedge and not answer:
+                        # The same worry again, a few turns on: said as still open, not as news.
+                        worry = _STILL[self.language] + (
+                            _lower_first(worry, self._names) if self.language == "en" else worry
+                        )
                     return Reply(self._join(hedge, answer, worry), move)
         if move == "next_step":
             if self._ready_to_agree():

@@ -275,3 +275,16 @@ def test_no_what_does_it_come_to_once_a_big_figure_was_named():
     engine.reply("精品小班72课时，一共11800元。")
     reply = engine.reply("教材费300元开课后不退。").text
     assert not any(total in reply for total in _PRICE_TOTAL["zh"]), reply
+
+
+def test_a_standing_worry_brought_back_is_said_as_still_open():
+    from coach.personas.engine import _STILL
+
+    engine = _engine(HAIR_ZH)
+    lines = ["我们这边医生都很专业，您放心。", "对，大概就是这样。我们医生都挺有经验的。"]
+    replies = [engine.reply(line).text for line in lines * 2]
+    again = [r for r in replies if r.startswith(_STILL["zh"])]
+    assert again, replies
+    for reply in again:
+        worry = reply[len(_STILL["zh"]) :]
+        assert worry and worry not in replies, (worry, replies)
