@@ -1108,7 +1108,9 @@ class BuiltinPersona:
                 return self._end("hangup", rep_text, move)
             first = _DISPARAGE_REPLY if is_disparaging(rep_text) else _OVERPROMISE
             rude = self.persona.responses.get("rude", [])
-            return Reply(self._say(rep_text, first[self.language], rude), move)
+            # A promise too good is doubted ("Be specific."), not taken as an insult.
+            doubt = [] if is_disparaging(rep_text) else self.persona.responses.get("pitch", [])
+            return Reply(self._say(rep_text, first[self.language], doubt, rude), move)
         if turn.closes and not (turn.is_question and (turn.slots or turn.days)):
             return self._closing(turn, rep_text, move)
         s.trust = min(

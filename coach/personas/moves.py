@@ -124,7 +124,7 @@ _STAGE_MOVE = {
 }
 
 _RUDE = re.compile(
-    r"\b(?:stupid|idiot|dumb|shut up|whatever|damn|hell|waste of my time|wasting my time|you people|"
+    r"\b(?:stupid|idiot|dumb|shut up|whatever(?= *[.!?,]| *$)|damn|hell|waste of my time|wasting my time|you people|"
     r"listen to me|just buy|are you deaf|are you stupid|useless|moron|clueless|pathetic|get a grip|"
     r"what's wrong with you|do you want hair or not|you (?:clearly |obviously |just )?don't (?:understand|get it|know what)|"
     r"kind of thinking that|are you (?:even )?listening|with respect, you|reading too many|"

@@ -288,3 +288,13 @@ def test_a_standing_worry_brought_back_is_said_as_still_open():
     for reply in again:
         worry = reply[len(_STILL["zh"]) :]
         assert worry and worry not in replies, (worry, replies)
+
+
+def test_a_promise_too_good_is_doubted_not_taken_as_an_insult():
+    line = "It works with any system, so whatever you use, it just plugs in."
+    assert not is_rude(line)
+    assert is_rude("Whatever. Just buy it.")
+    engine = _engine(("crm-logistics-discovery", "dana-ops-director"))
+    for claim in ["We guarantee results in a month.", "It's 100% risk-free.", line]:
+        reply = engine.reply(claim)
+        assert reply.text not in engine.persona.responses["rude"], (claim, reply.text)
