@@ -227,6 +227,13 @@ _SAME_GROUND = {
     "competitor": {"current"},
 }
 """Objection kind -> question topics whose answer already says that worry."""
+_SPEAKS_TO_TIME = {
+    "en": re.compile(
+        r"\bminutes?\b|\btime\b|go ahead|go on|make it quick|be quick",
+        re.I,
+    ),
+    "zh": re.compile(r"你说吧|您说吧|你说|时间|方便|说重点|直接说|快点"),
+}
 _STILL = {"en": "Okay. But still, ", "zh": "嗯。不过说回来，"}
 _WAS_ASKING = {"en": "I was just asking: ", "zh": "我刚才是想问，"}
 _TOTAL_GIVEN = {
@@ -1228,8 +1235,13 @@ class BuiltinPersona:
             intro = self._pick(self.persona.responses.get("self_intro", []), rep_text)
             if intro is not None:
                 d.intro_acknowledged = True
-                if "good_time" in turn.topics and not answer:
-                    # "Is now a good time?" asked with the introduction gets its answer too.
+                if (
+                    "good_time" in turn.topics
+                    and not answer
+                    and not _SPEAKS_TO_TIME[self.language].search(self._fill(intro))
+                ):
+                    # "Is now a good time?" asked with the introduction gets its answer too
+                    # (unless the pick-up line gave it: "You've got a few minutes", "你说吧").
                     answer = self._pick(_GOOD_TIME[self.language], rep_text)
                 return Reply(self._join(intro, answer), move)
         if answer is not None:

@@ -298,3 +298,18 @@ def test_a_promise_too_good_is_doubted_not_taken_as_an_insult():
     for claim in ["We guarantee results in a month.", "It's 100% risk-free.", line]:
         reply = engine.reply(claim)
         assert reply.text not in engine.persona.responses["rude"], (claim, reply.text)
+
+
+def test_a_pick_up_line_that_already_gives_the_time_is_not_followed_by_another():
+    from coach.personas.engine import _GOOD_TIME, BuiltinPersona
+    from tests.personas.support import CATALOG, EMBEDDER
+
+    engine = BuiltinPersona(
+        CATALOG.personas["chen-boss-price"], CATALOG.scenarios["hair-clinic-booking-zh"], EMBEDDER
+    )
+    engine.opening()
+    reply = engine.reply(
+        "陈总您好，我是青岚植发的顾问李然，您在网上留过电话，我回访一下，方便吗？"
+    ).text
+    assert sum(line in reply for line in _GOOD_TIME["zh"]) == 0 or reply.count("你说吧") == 1, reply
+    assert reply.count("你说吧") <= 1, reply
