@@ -838,22 +838,13 @@ def analyse(text: str, language: str, company_names: list[str], vocabulary: set[
     turn.numbers = numbers(text, language)
     if _PROPOSES_ANY[language].search(text):
         turn.proposes = True  # "有空过来看看", "you could pop in": an invitation, asked or not
-    if turn.proposes and "good_time" in turn.topics and not (turn.days or turn.slots):
-        turn.proposes = False  # "Is now okay, or shall I call back later?" checks the time
+    turn.offers_to_tell = bool(_OFFER_TO_TELL[language].search(text))
     if (
         turn.proposes
         and not (turn.days or turn.slots)
-        and {"timeline", "schedule"} & set(turn.topics)
-        and not _BOOKS[language].search(text)
+        and _only_sounds_like_an_offer(turn, text, language)
     ):
-        turn.proposes = False  # "Is there a time of year that would suit you?" asks, offers nothing
-    turn.offers_to_tell = bool(_OFFER_TO_TELL[language].search(text))
-    if (
-        turn.offers_to_tell
-        and not (turn.days or turn.slots)
-        and not _PROPOSES_ANY[language].search(text)
-    ):
-        turn.proposes = False  # "要不要我给你讲讲？" asks to explain; it books nothing
+        turn.proposes = False
     if (
         turn.is_question
         and (turn.days or turn.slots)
@@ -865,6 +856,16 @@ def analyse(text: str, language: str, company_names: list[str], vocabulary: set[
             (days_in(q, language) or time_slots(q, language)) for q in turn.questions
         )
     return turn
+
+
+def _only_sounds_like_an_offer(turn: RepTurn, text: str, language: str) -> bool:
+    """A turn that names no time and reads like a proposal, but asks or checks instead."""
+    if "good_time" in turn.topics:
+        return True  # "Is now okay, or shall I call back later?" checks the time
+    if {"timeline", "schedule"} & set(turn.topics) and not _BOOKS[language].search(text):
+        return True  # "Is there a time of year that would suit you?" asks, offers nothing
+    # "要不要我给你讲讲？" asks to explain; it books nothing (an invitation still does).
+    return turn.offers_to_tell and not _PROPOSES_ANY[language].search(text)
 
 
 @dataclass

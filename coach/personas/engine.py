@@ -511,6 +511,9 @@ class BuiltinPersona:
             ]
         )
         self._names = frozenset(re.findall(r"(?<=[a-z,;] )[A-Z][a-z]+", written))
+        self._not_understood_lines = frozenset(
+            self._fill(line) for bank in _NOT_UNDERSTOOD[self.language].values() for line in bank
+        )
         card = " ".join(
             [
                 persona.background,
@@ -664,18 +667,25 @@ class BuiltinPersona:
         if not fresh:
             return fresh
         rep = self._content_words(rep_text) if strict else self._words(rep_text)
-        scores = {line: len(rep & self._words(self._fill(line))) for line in fresh}
-        best = max(scores.values())
-        if best < (2 if self.language == "zh" else 1) + (1 if strict else 0):
-            return []  # none fits what the rep just said; a plain acknowledgement will
-        return [line for line in fresh if scores[line] == best]
+        # Under the minimum none fits what the rep just said; a plain acknowledgement will.
+        minimum = (2 if self.language == "zh" else 1) + (1 if strict else 0)
+        return self._most_shared(fresh, rep, minimum)
 
     def _closest_any(self, lines: list[str], rep_text: str) -> list[str]:
         """Like :meth:`_closest`, but over lines already said too (for saying one again)."""
-        rep = self._words(rep_text)
+        return self._most_shared(lines, self._words(rep_text), 1)
+
+    def _most_shared(self, lines: list[str], rep: set[str], minimum: int) -> list[str]:
+        """The lines sharing most of ``rep``'s words (ties: all), if at least ``minimum``."""
         scores = {line: len(rep & self._words(self._fill(line))) for line in lines}
         best = max(scores.values(), default=0)
-        return [line for line in lines if scores[line] == best] if best else []
+        return [line for line in lines if scores[line] == best] if best >= minimum else []
+
+    def _led(self, lead: dict[str, str], line: str) -> str:
+        """``line`` after a lead-in ("Like I said, ", "我刚才也说了，"), its first letter lowered."""
+        return lead[self.language] + (
+            _lower_first(line, self._names) if self.language == "en" else line
+        )
 
     def _same_news(self, line: str, earlier: str) -> bool:
         """True when a line says what an earlier part of the same turn already said."""
@@ -929,9 +939,7 @@ class BuiltinPersona:
                 continue
             if repeated or (topic in d.answered and topic != "trigger"):
                 # Asked again, the customer says it again, as said before, not as news.
-                line = _AS_I_SAID[self.language] + (
-                    _lower_first(line, self._names) if self.language == "en" else line
-                )
+                line = self._led(_AS_I_SAID, line)
             said.append(line)
             d.answered += [topic] if topic not in d.answered else []
             d.revealed += [topic] if topic not in d.revealed else []
@@ -945,9 +953,7 @@ class BuiltinPersona:
             line = self._pick(pending.lines, rep_text)
             if line is None and pending.lines:
                 first = self._fill(pending.lines[0])
-                return _AS_I_SAID[self.language] + (
-                    _lower_first(first, self._names) if self.language == "en" else first
-                )
+                return self._led(_AS_I_SAID, first)
             return line
         for objection in self.persona.objections:
             if objection.id in s.objections_raised:
@@ -1039,8 +1045,10 @@ class BuiltinPersona:
         if turn.heard != "ok":
             return self._not_understood(turn, rep_text)
         said = [text for speaker, text in s.history[:-1] if speaker == "customer"]
-        heard_lines = [x for x in said[1:] if not self._asked_to_repeat(x)]
-        if turn.asks_repeat and heard_lines and not turn.topics:
+        heard_lines = (
+            [x for x in said[1:] if not self._asked_to_repeat(x)] if turn.asks_repeat else []
+        )
+        if heard_lines and not turn.topics:
             # "Could you say that again?": the customer says it again, as said (not its own
             # "Sorry, you broke up?", which was about the rep's line, not news).
             s.moves.append("small_talk")
@@ -1184,9 +1192,7 @@ class BuiltinPersona:
                     hedge = self._not_yet(turn, rep_text) if move == "next_step" else None
                     if worry is not None and not hedge and not answer:
                         # The same worry again, a few turns on: said as still open, not as news.
-                        worry = _STILL[self.language] + (
-                            _lower_first(worry, self._names) if self.language == "en" else worry
-                        )
+                        worry = self._led(_STILL, worry)
                     return Reply(self._join(hedge, answer, worry), move)
         if move == "next_step":
             if self._ready_to_agree():
@@ -1266,10 +1272,7 @@ class BuiltinPersona:
 
     def _asked_to_repeat(self, line: str) -> bool:
         """True for a customer line that only asked the rep what they said."""
-        banks = _NOT_UNDERSTOOD[self.language].values()
-        return is_repeat_request(line, self.language) or any(
-            line == self._fill(x) for bank in banks for x in bank
-        )
+        return is_repeat_request(line, self.language) or line in self._not_understood_lines
 
     def _yield_reply(self, rep_text: str, said: list[str]) -> str:
         """The rep handed the floor back: what the customer was asking, or "go on"."""
@@ -1281,14 +1284,11 @@ class BuiltinPersona:
             and not said[-1].startswith(_WAS_ASKING[self.language])
             # "Sorry, you broke up?" then "you first": the customer doesn't ask again.
             and not (len(moves) >= 2 and moves[-2] == "not_understood")
-            and not is_repeat_request(said[-1], self.language)
+            and not self._asked_to_repeat(said[-1])
         ):
             asked = [x for x in split_sentences(said[-1]) if is_question(x, self.language)]
             if asked:
-                question = asked[-1].strip()
-                if self.language == "en":
-                    question = _lower_first(question, self._names)
-                return _WAS_ASKING[self.language] + question
+                return self._led(_WAS_ASKING, asked[-1].strip())
         return self._say(rep_text, _YIELD_REPLY[self.language])
 
     def _unanswered(self, move: str, rep_text: str) -> str:
